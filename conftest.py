@@ -1,0 +1,31 @@
+"""Settings shared by every test, including the notebook runs under nbval.
+
+Kernels started by the tests get a private IPython directory whose start-up file cuts
+the network (tests/support/no_network_startup.py).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+_STARTUP = ROOT / "tests" / "support" / "no_network_startup.py"
+
+
+def pytest_configure(config):
+    ipython_dir = Path(tempfile.mkdtemp(prefix="course-ipython-"))
+    startup = ipython_dir / "profile_default" / "startup"
+    startup.mkdir(parents=True)
+    shutil.copy(_STARTUP, startup / "00-no-network.py")
+    os.environ["IPYTHONDIR"] = str(ipython_dir)
+    os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
+    config._course_ipython_dir = ipython_dir
+
+
+def pytest_unconfigure(config):
+    ipython_dir = getattr(config, "_course_ipython_dir", None)
+    if ipython_dir is not None:
+        shutil.rmtree(ipython_dir, ignore_errors=True)

@@ -1,0 +1,90 @@
+"""Set up the course and open it, or set it up and test it: one command each.
+
+    python3 course.py lab     # 설치 후 JupyterLab 열기 / install, then open JupyterLab
+    python3 course.py test    # 설치 후 전체 테스트 / install, then run the whole test suite
+
+Needs only Python 3.10+ with the standard library: it makes a virtual environment in
+``.venv`` beside this file, installs the course into it (skipped when pyproject.toml has
+not changed since the last install), and runs JupyterLab or pytest from there.  Extra
+arguments after ``test`` go to pytest (``python3 course.py test -k fonts``); after
+``lab`` they go to JupyterLab (``python3 course.py lab --port 8899``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
+STAMP = VENV / ".course-installed"
+
+# The test command: unit tests, parity tests, the grader, and every lesson and solution
+# notebook under nbval (options in pyproject.toml's [tool.pytest.ini_options]).
+PYTEST_ARGS = ["-m", "pytest", "tests", "notebooks", "solutions"]
+
+
+def _run(cmd: list[str], **kwargs) -> None:
+    print("+", " ".join(str(c) for c in cmd), flush=True)
+    subprocess.run([str(c) for c in cmd], check=True, **kwargs)
+
+
+def ensure_environment(extras: str) -> None:
+    """Create .venv and install the course with ``extras`` unless already done."""
+    if sys.version_info < (3, 10):  # noqa: UP036 (run by any python3)
+        sys.exit(f"The course needs Python 3.10 or newer; this is {sys.version.split()[0]}.")
+    if not PYTHON.exists():
+        print(f"Creating a virtual environment in {VENV} ...", flush=True)
+        venv.EnvBuilder(with_pip=True).create(VENV)
+    wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes() + extras.encode()).hexdigest()
+    installed = STAMP.read_text().split() if STAMP.exists() else []
+    if wanted in installed:
+        return
+    _run([PYTHON, "-m", "pip", "install", "--quiet", "--upgrade", "pip"])
+    target = f".[{extras}]" if extras else "."
+    _run([PYTHON, "-m", "pip", "install", "--quiet", "-e", target], cwd=ROOT)
+    STAMP.write_text("\n".join([*installed, wanted]) + "\n")
+
+
+def environment() -> dict[str, str]:
+    """The virtual environment's bin/ first on PATH (nbgrader calls `alembic` by name)."""
+    env = dict(os.environ)
+    env["PATH"] = str(BIN) + os.pathsep + env.get("PATH", "")
+    env["VIRTUAL_ENV"] = str(VENV)
+    return env
+
+
+def lab(extra: list[str]) -> int:
+    ensure_environment("")
+    cmd = [
+        BIN / "jupyter",
+        "lab",
+        f"--ServerApp.root_dir={ROOT}",
+        "--ServerApp.default_url=/lab/tree/notebooks",
+    ]
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        cmd.append("--allow-root")  # JupyterLab refuses to start as root without it
+    return subprocess.call([str(c) for c in cmd + extra], env=environment(), cwd=ROOT)
+
+
+def test(extra: list[str]) -> int:
+    ensure_environment("test")
+    return subprocess.call([str(PYTHON), *PYTEST_ARGS, *extra], env=environment(), cwd=ROOT)
+
+
+def main(argv: list[str]) -> int:
+    commands = {"lab": lab, "test": test}
+    if not argv or argv[0] not in commands:
+        print(__doc__)
+        return 2
+    return commands[argv[0]](argv[1:])
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

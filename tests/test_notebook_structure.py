@@ -1,0 +1,58 @@
+"""The lesson notebooks as committed: both editions, same code, no outputs, built from source."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import build_notebooks
+import pytest
+from repo_checks import edition_differences, load_notebook, output_problems
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = ROOT / "notebooks"
+COMMITTED = sorted(
+    p
+    for folder in ("notebooks", "solutions", "exercises")
+    for p in (ROOT / folder).rglob("*.ipynb")
+    if ".ipynb_checkpoints" not in p.parts
+)
+
+
+def test_there_are_lessons_in_both_languages():
+    assert sorted(p.name for p in (NOTEBOOKS / "ko").glob("*.ipynb")), "no Korean lessons"
+    assert sorted(p.name for p in (NOTEBOOKS / "en").glob("*.ipynb")), "no English lessons"
+
+
+def test_korean_and_english_editions_match():
+    assert edition_differences(NOTEBOOKS / "ko", NOTEBOOKS / "en") == []
+
+
+@pytest.mark.parametrize("path", COMMITTED, ids=lambda p: str(p.relative_to(ROOT)))
+def test_committed_without_outputs(path):
+    assert output_problems(load_notebook(path), path.name) == []
+
+
+def test_notebooks_are_built_from_their_sources():
+    """Editing an .ipynb by hand instead of notebooks/_source/*.txt is caught here."""
+    sources = sorted(build_notebooks.SOURCE_DIR.glob("*.txt"))
+    assert sources, "no chapter sources in notebooks/_source"
+    stale = []
+    for source in sources:
+        for path, text in build_notebooks.outputs_for(source).items():
+            if not path.exists() or path.read_text(encoding="utf-8") != text:
+                stale.append(str(path.relative_to(ROOT)))
+    assert stale == [], "run: python tools/build_notebooks.py"
+    built = {p.stem for p in sources}
+    lessons = {p.stem for p in (NOTEBOOKS / "ko").glob("*.ipynb")}
+    assert lessons == built, "every lesson notebook must come from a source file"
+
+
+def test_every_lesson_sets_its_language_first():
+    for lang in ("ko", "en"):
+        for path in sorted((NOTEBOOKS / lang).glob("*.ipynb")):
+            first_code = next(
+                "".join(c["source"])
+                for c in load_notebook(path)["cells"]
+                if c["cell_type"] == "code"
+            )
+            assert f'set_language("{lang}")' in first_code, f"{path.name} ({lang})"

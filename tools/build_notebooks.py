@@ -1,0 +1,175 @@
+"""Build the Korean and English lesson notebooks from one source file per chapter.
+
+Why one source: the two editions must have identical code cells (COURSE_DESIGN
+conventions), and a translator should see each Korean paragraph next to its English one.
+``notebooks/_source/NN_slug.txt`` holds both; this script writes
+``notebooks/ko/NN_slug.ipynb`` and ``notebooks/en/NN_slug.ipynb`` without outputs and
+with deterministic cell ids, so a rebuild of unchanged sources changes nothing.
+
+Source format: a line starting with ``%% `` at column 0 opens a cell.
+
+``%% md ko``
+    Korean markdown (Korean edition only).
+``%% md en``
+    English markdown (English edition only).
+``%% md``
+    Markdown for both editions (formulas, references).
+``%% code``
+    Code for both editions. ``{{LANG}}`` is replaced by ``ko`` or ``en``; use it only in
+    the one language line, ``set_language("{{LANG}}")``.
+
+Options may follow the kind: ``%% code tags=raises-exception,hide-input``.
+
+Usage::
+
+    python tools/build_notebooks.py           # rebuild every chapter
+    python tools/build_notebooks.py --check   # exit 1 if a committed notebook is stale
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SOURCE_DIR = ROOT / "notebooks" / "_source"
+LANGS = ("ko", "en")
+LANG_TOKEN = "{{LANG}}"
+
+KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
+
+
+@dataclass
+class SourceCell:
+    kind: str  # "code" or "markdown"
+    lang: str | None  # None: both editions
+    text: str
+    tags: list[str] = field(default_factory=list)
+    line: int = 0
+
+
+def parse_source(text: str, name: str = "<source>") -> list[SourceCell]:
+    """Split a chapter source into cells; raise ValueError on a malformed marker."""
+    cells: list[SourceCell] = []
+    current: SourceCell | None = None
+    body: list[str] = []
+
+    def close() -> None:
+        if current is not None:
+            current.text = "\n".join(body).strip("\n")
+            cells.append(current)
+
+    for lineno, line in enumerate(text.splitlines(), start=1):
+        if line.startswith("%% "):
+            close()
+            body = []
+            current = _parse_marker(line, lineno, name)
+        elif current is None:
+            if line.strip():
+                raise ValueError(f"{name}:{lineno}: text before the first '%% ' cell marker")
+        else:
+            body.append(line)
+    close()
+    return cells
+
+
+def _parse_marker(line: str, lineno: int, name: str) -> SourceCell:
+    words = line[3:].split()
+    tags: list[str] = []
+    rest = []
+    for word in words:
+        if word.startswith("tags="):
+            tags = [t for t in word[len("tags=") :].split(",") if t]
+        else:
+            rest.append(word)
+    if rest == ["code"]:
+        return SourceCell("code", None, "", tags, lineno)
+    if rest == ["md"]:
+        return SourceCell("markdown", None, "", tags, lineno)
+    if len(rest) == 2 and rest[0] == "md" and rest[1] in LANGS:
+        return SourceCell("markdown", rest[1], "", tags, lineno)
+    raise ValueError(
+        f"{name}:{lineno}: bad cell marker {line!r}; "
+        "use '%% code', '%% md', '%% md ko' or '%% md en'"
+    )
+
+
+def build_notebook(cells: list[SourceCell], lang: str, slug: str) -> dict:
+    """Return the notebook (as a JSON-able dict) of one edition."""
+    nb_cells = []
+    for cell in cells:
+        if cell.lang not in (None, lang):
+            continue
+        index = len(nb_cells)
+        text = cell.text.replace(LANG_TOKEN, lang) if cell.kind == "code" else cell.text
+        metadata: dict = {"tags": cell.tags} if cell.tags else {}
+        nb_cell: dict = {
+            "cell_type": cell.kind,
+            "id": f"{slug.replace('_', '-')}-{index:03d}",
+            "metadata": metadata,
+            "source": text.splitlines(keepends=True),
+        }
+        if cell.kind == "code":
+            nb_cell["execution_count"] = None
+            nb_cell["outputs"] = []
+        nb_cells.append(nb_cell)
+    return {
+        "cells": nb_cells,
+        "metadata": {
+            "kernelspec": KERNELSPEC,
+            "language_info": {"name": "python"},
+            "course": {"lang": lang, "source": f"notebooks/_source/{slug}.txt"},
+        },
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+
+
+def render(nb: dict) -> str:
+    return json.dumps(nb, ensure_ascii=False, indent=1) + "\n"
+
+
+def check_pairing(cells: list[SourceCell], name: str) -> None:
+    """Korean and English markdown must alternate in pairs so the editions read in parallel."""
+    ko = sum(1 for c in cells if c.lang == "ko")
+    en = sum(1 for c in cells if c.lang == "en")
+    if ko != en:
+        raise ValueError(f"{name}: {ko} Korean markdown cells but {en} English ones")
+
+
+def outputs_for(source: Path) -> dict[Path, str]:
+    """Map each edition's notebook path to the text it should contain."""
+    slug = source.stem
+    cells = parse_source(source.read_text(encoding="utf-8"), source.name)
+    check_pairing(cells, source.name)
+    return {
+        ROOT / "notebooks" / lang / f"{slug}.ipynb": render(build_notebook(cells, lang, slug))
+        for lang in LANGS
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--check", action="store_true", help="only report stale notebooks")
+    args = parser.parse_args(argv)
+    stale = []
+    for source in sorted(SOURCE_DIR.glob("*.txt")):
+        for path, text in outputs_for(source).items():
+            current = path.read_text(encoding="utf-8") if path.exists() else None
+            if current == text:
+                continue
+            stale.append(path)
+            if not args.check:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_text(text, encoding="utf-8")
+    verb = "stale" if args.check else "written"
+    for path in stale:
+        print(f"{verb}: {path.relative_to(ROOT)}")
+    return 1 if (args.check and stale) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
