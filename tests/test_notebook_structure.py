@@ -56,3 +56,18 @@ def test_every_lesson_sets_its_language_first():
                 if c["cell_type"] == "code"
             )
             assert f'set_language("{lang}")' in first_code, f"{path.name} ({lang})"
+
+
+def test_readme_chapter_list_links_every_lesson():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert readme == build_notebooks.readme_with_chapters(readme), (
+        "README's chapter table is stale: run python tools/build_notebooks.py"
+    )
+    for lang in ("ko", "en"):
+        for path in sorted((NOTEBOOKS / lang).glob("*.ipynb")):
+            assert f"](notebooks/{lang}/{path.name})" in readme, path
+
+
+def test_readme_gives_the_two_commands():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "python3 course.py lab" in readme and "python3 course.py test" in readme

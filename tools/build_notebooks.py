@@ -20,6 +20,9 @@ Source format: a line starting with ``%% `` at column 0 opens a cell.
 
 Options may follow the kind: ``%% code tags=raises-exception,hide-input``.
 
+It also rewrites the chapter table in README.md (between the ``chapters`` markers), so
+the README links every chapter in both languages and its exercise set.
+
 Usage::
 
     python tools/build_notebooks.py           # rebuild every chapter
@@ -151,6 +154,43 @@ def outputs_for(source: Path) -> dict[Path, str]:
     }
 
 
+README = ROOT / "README.md"
+_TABLE_START, _TABLE_END = "<!-- chapters:start -->", "<!-- chapters:end -->"
+
+
+def _title(cells: list[SourceCell], lang: str) -> str:
+    """The first heading of the edition, without its '#' marks."""
+    for cell in cells:
+        if cell.kind == "markdown" and cell.lang in (None, lang):
+            for line in cell.text.splitlines():
+                if line.startswith("#"):
+                    return line.lstrip("#").strip()
+    return "?"
+
+
+def chapter_table() -> str:
+    """README's chapter list: both editions and the matching exercise set of every chapter."""
+    rows = ["| # | 한국어 | English | 연습 / Exercises |", "|---|---|---|---|"]
+    for source in sorted(SOURCE_DIR.glob("*.txt")):
+        slug = source.stem
+        cells = parse_source(source.read_text(encoding="utf-8"), source.name)
+        number = slug.split("_", 1)[0]
+        exercises = sorted((ROOT / "exercises").glob(f"ex{number}_*.ipynb"))
+        exercise = (
+            f"[{exercises[0].stem}](exercises/{exercises[0].name})" if exercises else "—"
+        )
+        rows.append(
+            f"| {number} | [{_title(cells, 'ko')}](notebooks/ko/{slug}.ipynb) "
+            f"| [{_title(cells, 'en')}](notebooks/en/{slug}.ipynb) | {exercise} |"
+        )
+    return "\n".join(rows)
+
+
+def readme_with_chapters(readme: str) -> str:
+    start, end = readme.index(_TABLE_START), readme.index(_TABLE_END)
+    return readme[: start + len(_TABLE_START)] + "\n" + chapter_table() + "\n" + readme[end:]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--check", action="store_true", help="only report stale notebooks")
@@ -165,6 +205,11 @@ def main(argv: list[str] | None = None) -> int:
             if not args.check:
                 path.parent.mkdir(parents=True, exist_ok=True)
                 path.write_text(text, encoding="utf-8")
+    readme = README.read_text(encoding="utf-8")
+    if readme_with_chapters(readme) != readme:
+        stale.append(README)
+        if not args.check:
+            README.write_text(readme_with_chapters(readme), encoding="utf-8")
     verb = "stale" if args.check else "written"
     for path in stale:
         print(f"{verb}: {path.relative_to(ROOT)}")
