@@ -1,0 +1,311 @@
+"""Checks that exercise test cells call: instant, bilingual feedback that names what is wrong.
+
+A failed check raises :class:`CheckFailed` (an ``AssertionError``) whose message says which
+input was used, what was expected and what came back, and gives a hint, Korean line first,
+English line beneath. It never shows the reference code, only values.
+
+The same calls work in two places:
+
+* in the student's own kernel (self-study, nbval, nbgrader's autograde), with the student's
+  functions;
+* in the course grader (:mod:`course_lib.grading.runner`), which runs the test cell in its
+  own clean process and hands in proxies whose calls run in the student's kernel and
+  come back as plain data. That is why every comparison here works on values only
+  (NumPy arrays, numbers, strings, tuples) and copies inputs before every call.
+
+Examples
+--------
+>>> from course_lib.grading.checks import check_close
+>>> check_close("lr", 0.1, 0.1)
+✓ lr: 통과 / passed
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+__all__ = [
+    "CheckFailed",
+    "check_close",
+    "check_equal",
+    "check_function",
+    "check_raises",
+    "check_true",
+]
+
+_MAX_REPR = 300
+
+
+class CheckFailed(AssertionError):
+    """A check found a wrong answer; the message is the feedback (Korean, then English)."""
+
+
+def _short(value: Any) -> str:
+    """Return a one-line, length-capped representation of a value for feedback."""
+    if isinstance(value, np.ndarray):
+        text = np.array2string(value, precision=6, separator=", ", threshold=20)
+    elif isinstance(value, tuple | list) and len(value) <= 10:
+        inner = ", ".join(_short(v) for v in value)
+        text = f"({inner})" if isinstance(value, tuple) else f"[{inner}]"
+    else:
+        text = repr(value)
+    text = " ".join(text.split())
+    return text if len(text) <= _MAX_REPR else text[: _MAX_REPR - 3] + "..."
+
+
+def _call_text(name: str, inputs: Mapping[str, Any] | Sequence[Any] | None) -> str:
+    if inputs is None:
+        return name
+    if isinstance(inputs, Mapping):
+        args = ", ".join(f"{k}={_short(v)}" for k, v in inputs.items())
+    else:
+        args = ", ".join(_short(v) for v in inputs)
+    return f"{name}({args})"
+
+
+def _fail(what: str, ko: str, en: str, hint: str | None) -> CheckFailed:
+    lines = [f"✗ {what}", f"  {ko}", f"  {en}"]
+    if hint:
+        lines.append(f"  힌트 / hint: {hint}")
+    return CheckFailed("\n".join(lines))
+
+
+def _mismatch(got: Any, expected: Any, rtol: float, atol: float) -> tuple[str, str] | None:
+    """Compare ``got`` with ``expected``; return (ko, en) saying what differs, or None."""
+    if isinstance(expected, tuple | list) and not _is_numeric_sequence(expected):
+        if not isinstance(got, tuple | list):
+            return ("튜플/리스트를 반환해야 합니다.", "a tuple or list was expected.")
+        if len(got) != len(expected):
+            return (
+                f"원소 {len(expected)}개가 필요한데 {len(got)}개를 받았습니다.",
+                f"expected {len(expected)} items, got {len(got)}.",
+            )
+        for i, (g, e) in enumerate(zip(got, expected, strict=True)):
+            found = _mismatch(g, e, rtol, atol)
+            if found:
+                return (f"{i}번째 원소: {found[0]}", f"item {i}: {found[1]}")
+        return None
+    if expected is None or isinstance(expected, str | bool):
+        if type(got) is not type(expected) or got != expected:
+            return ("값이 다릅니다.", "the value differs.")
+        return None
+    return _numeric_mismatch(got, expected, rtol, atol)
+
+
+def _is_numeric_sequence(value: Sequence[Any]) -> bool:
+    return all(isinstance(v, int | float) and not isinstance(v, bool) for v in value)
+
+
+def _numeric_mismatch(got: Any, expected: Any, rtol: float, atol: float) -> tuple[str, str] | None:
+    want = np.asarray(expected, dtype=float)
+    try:
+        have = np.asarray(got, dtype=float)
+    except (TypeError, ValueError):
+        return ("숫자 또는 NumPy 배열이 아닙니다.", "not a number or NumPy array.")
+    if have.shape != want.shape:
+        return (
+            f"모양(shape)이 {want.shape}이어야 하는데 {have.shape}입니다.",
+            f"shape should be {want.shape}, got {have.shape}.",
+        )
+    if not np.all(np.isfinite(have)) and np.all(np.isfinite(want)):
+        return ("nan 또는 inf가 들어 있습니다.", "contains nan or inf.")
+    if not np.allclose(have, want, rtol=rtol, atol=atol):
+        worst = float(np.max(np.abs(have - want))) if have.size else 0.0
+        ko = f"값이 다릅니다 (최대 차이 {worst:.3g})."
+        return ko, f"values differ (largest gap {worst:.3g})."
+    return None
+
+
+def check_close(
+    name: str,
+    got: Any,
+    expected: Any,
+    *,
+    inputs: Mapping[str, Any] | Sequence[Any] | None = None,
+    hint: str | None = None,
+    rtol: float = 1e-6,
+    atol: float = 1e-9,
+) -> None:
+    """Check that ``got`` equals ``expected`` within tolerances (numbers, arrays, tuples).
+
+    Parameters
+    ----------
+    name : str
+        What is checked, shown in the feedback (usually the function's name).
+    got, expected : number, array, str, tuple or list of these
+        The student's value and the right one. Shapes must match exactly.
+    inputs : mapping or sequence, optional
+        The arguments that produced ``got``, shown in the feedback.
+    hint : str, optional
+        A nudge shown on failure; it must not give the answer away.
+    rtol, atol : float
+        Tolerances of :func:`numpy.allclose`.
+
+    Raises
+    ------
+    CheckFailed
+        With a message naming the input, the expected and the received value.
+    """
+    found = _mismatch(got, expected, rtol, atol)
+    what = _call_text(name, inputs)
+    if found:
+        ko, en = found
+        raise _fail(
+            what,
+            f"{ko} 기대값 {_short(expected)}, 받은 값 {_short(got)}",
+            f"{en} expected {_short(expected)}, got {_short(got)}",
+            hint,
+        )
+    print(f"✓ {name}: 통과 / passed")
+
+
+def check_equal(name: str, got: Any, expected: Any, **kwargs: Any) -> None:
+    """Check exact equality (tolerance zero); same arguments as :func:`check_close`."""
+    check_close(name, got, expected, rtol=0.0, atol=0.0, **kwargs)
+
+
+def check_true(name: str, condition: Any, *, ko: str, en: str, hint: str | None = None) -> None:
+    """Check a condition that is not a value comparison; ``ko``/``en`` say what should hold."""
+    if condition is not True and not (isinstance(condition, np.bool_) and bool(condition)):
+        raise _fail(name, ko, en, hint)
+    print(f"✓ {name}: 통과 / passed")
+
+
+def _split_case(case: Any) -> tuple[dict[str, Any], Any]:
+    if isinstance(case, Mapping):
+        return dict(case), None
+    if isinstance(case, tuple) and len(case) == 2 and isinstance(case[0], Mapping):
+        return dict(case[0]), case[1]
+    raise TypeError("each case must be a dict of keyword arguments or a (kwargs, expected) pair")
+
+
+def check_function(
+    func: Callable[..., Any],
+    cases: Sequence[Any],
+    reference: Callable[..., Any] | None = None,
+    *,
+    name: str | None = None,
+    hint: str | None = None,
+    rtol: float = 1e-6,
+    atol: float = 1e-9,
+) -> None:
+    """Call ``func`` on every case and compare with the expected value of that case.
+
+    Parameters
+    ----------
+    func : callable
+        The student's function.
+    cases : sequence
+        Each case is a dict of keyword arguments (expected value from ``reference``) or a
+        pair ``(kwargs, expected)``.
+    reference : callable, optional
+        Computes the expected value from the same keyword arguments (hidden tests only:
+        a visible reference would give the answer away).
+    name : str, optional
+        Name shown in feedback; defaults to ``func.__name__``.
+    hint, rtol, atol
+        As in :func:`check_close`.
+
+    Raises
+    ------
+    CheckFailed
+        On the first case that fails, or when ``func`` raises.
+    """
+    label = name or getattr(func, "__name__", "function")
+    for case in cases:
+        kwargs, expected = _split_case(case)
+        if reference is not None:
+            expected = reference(**copy.deepcopy(kwargs))
+        got = _call(func, label, kwargs, hint)
+        check_close_quiet(label, got, expected, inputs=kwargs, hint=hint, rtol=rtol, atol=atol)
+    print(f"✓ {label}: 사례 {len(cases)}개 통과 / {len(cases)} case(s) passed")
+
+
+def check_close_quiet(name: str, got: Any, expected: Any, **kwargs: Any) -> None:
+    """Like :func:`check_close` but prints nothing on success."""
+    found = _mismatch(got, expected, kwargs.get("rtol", 1e-6), kwargs.get("atol", 1e-9))
+    if found:
+        ko, en = found
+        raise _fail(
+            _call_text(name, kwargs.get("inputs")),
+            f"{ko} 기대값 {_short(expected)}, 받은 값 {_short(got)}",
+            f"{en} expected {_short(expected)}, got {_short(got)}",
+            kwargs.get("hint"),
+        )
+
+
+def _call(func: Callable[..., Any], label: str, kwargs: dict[str, Any], hint: str | None) -> Any:
+    try:
+        return func(**copy.deepcopy(kwargs))
+    except CheckFailed:
+        raise
+    except Exception as exc:  # noqa: BLE001 - any error in student code is feedback
+        if "NotImplementedError" in _raised_kind(exc):
+            raise _fail(
+                _call_text(label, kwargs),
+                "아직 구현되지 않았습니다 (NotImplementedError).",
+                "not implemented yet (NotImplementedError).",
+                None,
+            ) from None
+        raise _fail(
+            _call_text(label, kwargs),
+            f"함수가 오류를 냈습니다: {type(exc).__name__}: {exc}",
+            f"the function raised {type(exc).__name__}: {exc}",
+            hint,
+        ) from None
+
+
+def _raised_kind(exc: BaseException) -> list[str]:
+    names = getattr(exc, "remote_types", None)  # an error raised in the student's kernel
+    return list(names) if names else [cls.__name__ for cls in type(exc).__mro__]
+
+
+def check_raises(
+    exc_type: type[BaseException],
+    func: Callable[..., Any],
+    /,
+    *args: Any,
+    name: str | None = None,
+    hint: str | None = None,
+    **kwargs: Any,
+) -> None:
+    """Check that ``func(*args, **kwargs)`` raises ``exc_type`` (or a subclass).
+
+    Examples
+    --------
+    >>> import math
+    >>> check_raises(ValueError, math.sqrt, -1.0)
+    ✓ sqrt: 통과 / passed
+    """
+    label = name or getattr(func, "__name__", "function")
+    shown = _call_text(label, list(args) + [f"{k}={v!r}" for k, v in kwargs.items()])
+    try:
+        func(*copy.deepcopy(args), **copy.deepcopy(kwargs))
+    except Exception as exc:  # noqa: BLE001
+        if exc_type.__name__ in _raised_kind(exc):
+            print(f"✓ {label}: 통과 / passed")
+            return
+        raise _fail(
+            shown,
+            f"{exc_type.__name__}이(가) 나와야 하는데 {type(exc).__name__}: {exc}",
+            f"expected {exc_type.__name__}, got {type(exc).__name__}: {exc}",
+            hint,
+        ) from None
+    raise _fail(
+        shown,
+        f"{exc_type.__name__} 오류가 나와야 하는데 아무 오류도 없었습니다.",
+        f"expected {exc_type.__name__}, but nothing was raised.",
+        hint,
+    )
+
+
+def is_finite_number(value: Any) -> bool:
+    """Return True for a real, finite Python or NumPy number (bools excluded)."""
+    if isinstance(value, bool | np.bool_):
+        return False
+    return isinstance(value, int | float | np.integer | np.floating) and math.isfinite(value)

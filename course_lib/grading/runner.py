@@ -1,0 +1,327 @@
+"""Grade a submitted exercise notebook against its solution notebook.
+
+How a submission is graded
+--------------------------
+1. Find its solution notebook in ``solutions/`` (notebook metadata, file name, or the
+   grade ids it shares with each solution).
+2. Rebuild it in the solution's cell order: answer cells and the student's own extra
+   cells come from the submission; instructions, set-up cells and every test cell come
+   from the solution, hidden tests included. Editing or deleting a test cell changes
+   nothing.
+3. Run the answer and set-up cells in a separate kernel, with a time limit per cell and a
+   cap on stored output. A cell that hangs or kills the kernel is dropped: the kernel is
+   restarted and the other cells re-run.
+4. Run each test cell in the grader's own clean interpreter; the names the answers define
+   are proxies whose calls run in the student's kernel and return plain data
+   (:mod:`course_lib.grading.remote`). A question scores its points when its test cell
+   runs without error, else 0. A question whose answer cell tampers with shared objects
+   (:mod:`course_lib.grading.tamper`) scores 0.
+5. Written answers (markdown cells with ``grade`` and ``solution``) are reported as
+   needing manual grading: 0 automatic points, and their points are counted in
+   ``manual_max_score``, not in ``max_score``. An unchanged stub is reported as
+   unanswered.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import importlib
+import io
+import tempfile
+import traceback
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from nbformat import NotebookNode
+
+from course_lib.grading import notebook as nbg
+from course_lib.grading import tamper
+from course_lib.grading.remote import KernelLost, RemoteError, StudentKernel
+
+
+@dataclass
+class Question:
+    id: str
+    score: float
+    max_score: float
+    feedback: str
+    manual: bool = False
+
+
+@dataclass
+class Step:
+    kind: str  # "run" (student or set-up code), "test" or "written"
+    source: str
+    gid: str | None = None
+    student: bool = False
+    points: float = 0.0
+    question: str | None = None
+
+
+def identify(sub: NotebookNode, filename: str, solutions_dir: Path) -> Path:
+    """Return the solution notebook a submission belongs to.
+
+    Raises
+    ------
+    LookupError
+        When no solution notebook matches.
+    """
+    solutions = {p.stem: p for p in sorted(Path(solutions_dir).glob("ex*.ipynb"))}
+    named = sub.get("metadata", {}).get("course_lib", {}).get("exercise")
+    if named in solutions:
+        return solutions[named]
+    stem = Path(filename).stem
+    for key, path in solutions.items():
+        if stem == key or stem.startswith(key):
+            return path
+    ids = {nbg.grade_id(c) for c in sub.get("cells", []) if nbg.grade_id(c)}
+    best, overlap = None, 0
+    for path in solutions.values():
+        shared = len(ids & {nbg.grade_id(c) for c in nbg.read(path).cells if nbg.grade_id(c)})
+        if shared > overlap:
+            best, overlap = path, shared
+    if best is None:
+        raise LookupError(f"no notebook in {solutions_dir} matches {filename}")
+    return best
+
+
+def build_plan(sub: NotebookNode, sol: NotebookNode) -> list[Step]:
+    """Merge a submission into its solution's cell order (see the module docstring)."""
+    known = {nbg.grade_id(c) for c in sol.cells if nbg.grade_id(c)}
+    answers: dict[str, str] = {}
+    extras: dict[str | None, list[str]] = {}
+    anchor: str | None = None
+    for cell in sub.get("cells", []):
+        gid = nbg.grade_id(cell)
+        if gid in known:
+            if gid not in answers:
+                answers[gid] = _source(cell)
+                anchor = gid
+        elif cell.get("cell_type") == "code" and _source(cell).strip():
+            extras.setdefault(anchor, []).append(_source(cell))
+    steps = [Step("run", src, student=True) for src in extras.get(None, [])]
+    for cell in sol.cells:
+        gid = nbg.grade_id(cell)
+        m = nbg.meta(cell)
+        if nbg.is_test(cell):
+            steps.append(Step("test", cell.source, gid, points=float(m.get("points", 0))))
+        elif nbg.is_written(cell):
+            text = answers.get(gid, nbg.TEXT_STUB)
+            steps.append(Step("written", text, gid, True, float(m.get("points", 0))))
+        elif cell.cell_type == "code" and nbg.is_solution(cell):
+            steps.append(Step("run", answers.get(gid, nbg.student_source(cell)), gid, True))
+        elif cell.cell_type == "code":
+            steps.append(Step("run", cell.source, gid))
+        steps.extend(Step("run", src, student=True) for src in extras.get(gid, []))
+    question = None
+    for step in reversed(steps):  # an answer belongs to the test cell that follows it
+        if step.kind == "test":
+            question = step.gid
+        elif step.kind == "run":
+            step.question = question
+    return steps
+
+
+def _source(cell: Any) -> str:
+    src = cell.get("source", "")
+    return "".join(src) if isinstance(src, list) else str(src)
+
+
+def grade(
+    path: str | Path,
+    *,
+    solutions_dir: str | Path = nbg.SOLUTIONS_DIR,
+    cell_timeout: float = 10.0,
+    call_timeout: float = 10.0,
+    kernel: StudentKernel | None = None,
+) -> dict:
+    """Grade one submission; always return a report, whatever the notebook does.
+
+    Parameters
+    ----------
+    path : str or Path
+        The submitted notebook.
+    solutions_dir : str or Path
+        Folder of solution notebooks (``solutions/``).
+    cell_timeout, call_timeout : float
+        Seconds allowed for one answer cell, and for one call of student code by a test.
+    kernel : StudentKernel, optional
+        A freshly started kernel to use (and close); by default one is started here.
+
+    Returns
+    -------
+    dict
+        ``{"notebook", "exercise", "score", "max_score", "manual_max_score",
+        "questions": [{"id", "score", "max_score", "feedback", "manual"}], "errors"}``.
+    """
+    path = Path(path)
+    report: dict[str, Any] = {"notebook": str(path), "exercise": None, "score": 0.0,
+                              "max_score": 0.0, "manual_max_score": 0.0, "questions": [],
+                              "errors": []}
+    try:
+        sub = nbg.read(path)
+        sol_path = identify(sub, path.name, Path(solutions_dir))
+    except Exception as exc:  # noqa: BLE001 - an unreadable submission still gets a report
+        report["errors"].append(f"cannot grade {path.name}: {exc}")
+        if kernel is not None:
+            kernel.close()
+        return report
+    sol = nbg.read(sol_path)
+    report["exercise"] = sol_path.stem
+    steps = build_plan(sub, sol)
+    questions = _grade_steps(steps, sol, report["errors"], cell_timeout, call_timeout, kernel)
+    report["questions"] = [asdict(q) for q in questions]
+    report["score"] = sum(q.score for q in questions)
+    report["max_score"] = sum(q.max_score for q in questions if not q.manual)
+    report["manual_max_score"] = sum(q.max_score for q in questions if q.manual)
+    return report
+
+
+def _grade_steps(
+    steps: list[Step], sol: NotebookNode, errors: list[str], cell_timeout: float,
+    call_timeout: float, kernel: StudentKernel | None = None,
+) -> list[Question]:
+    answer_names: set[str] = set()
+    for cell in sol.cells:
+        if cell.cell_type == "code" and nbg.is_solution(cell):
+            answer_names |= tamper.defined_names(cell.source)
+    tests = [s for s in steps if s.kind == "test"]
+    protected = tamper.protected_names([s.source for s in tests], answer_names)
+    imported = set().union(*(tamper.imported_modules(s.source)[1] for s in steps))
+    _preimport(tests)
+    tampered: dict[str, list[str]] = {}
+    for step in steps:
+        if step.kind == "run" and step.student and step.question:
+            found = tamper.findings(step.source, protected, imported)
+            tampered.setdefault(step.question, []).extend(found)
+    scored: dict[str, Question] = {}
+    try:
+        with contextlib.ExitStack() as stack:
+            if kernel is None:
+                cwd = stack.enter_context(tempfile.TemporaryDirectory(prefix="grade-"))
+                kernel = StudentKernel(cwd, cell_timeout=cell_timeout, call_timeout=call_timeout)
+            stack.callback(kernel.close)
+            for step in steps:
+                _do_step(step, kernel, answer_names, tampered, scored)
+    except BaseException as exc:  # noqa: BLE001 - the report must survive anything
+        if isinstance(exc, KeyboardInterrupt):
+            raise
+        errors.append(f"grading stopped early: {type(exc).__name__}: {exc}")
+    out = []
+    for step in steps:
+        if step.kind in ("test", "written"):
+            out.append(scored.get(step.gid) or Question(
+                step.gid, 0.0, step.points, "채점하지 못했습니다 / could not be graded",
+                step.kind == "written"))
+    return out
+
+
+def _preimport(tests: list[Step]) -> None:
+    # Import what the tests need before any student code runs, so that files the
+    # student's kernel might write cannot change what the grader imports later.
+    for step in tests:
+        for module in tamper.imported_modules(step.source)[0]:
+            with contextlib.suppress(Exception):
+                importlib.import_module(module)
+
+
+def _do_step(step: Step, kernel: StudentKernel, answer_names: set[str],
+             tampered: dict[str, list[str]], scored: dict[str, Question]) -> None:
+    if step.kind == "run":
+        if step.source.strip():
+            kernel.run_cell(step.source)
+    elif step.kind == "written":
+        answered = step.source.strip() not in ("", nbg.TEXT_STUB)
+        feedback = ("수동 채점 필요 / needs manual grading" if answered
+                    else "답이 없습니다 / no answer")
+        scored[step.gid] = Question(step.gid, 0.0, step.points, feedback, manual=True)
+    elif tampered.get(step.gid):
+        scored[step.gid] = Question(step.gid, 0.0, step.points, (
+            "답안 셀이 공유 객체를 바꿉니다; 이 문항은 0점입니다 / an answer cell modifies "
+            "shared objects, so this question earns nothing: "
+            + "; ".join(tampered[step.gid][:5])))
+    else:
+        ok, feedback = run_test(step.source, kernel, answer_names)
+        scored[step.gid] = Question(step.gid, step.points if ok else 0.0, step.points, feedback)
+
+
+def run_test(source: str, kernel: StudentKernel, answer_names: set[str]) -> tuple[bool, str]:
+    """Run one authoritative test cell in this (clean) process; return (passed, feedback)."""
+    namespace: dict[str, Any] = {"__name__": "__course_checker__"}
+    printed = io.StringIO()
+    try:
+        for name in sorted(tamper.used_names(source) & answer_names):
+            namespace[name] = kernel.lookup(name)
+        with contextlib.redirect_stdout(printed):
+            exec(compile(source, "<test cell>", "exec"), namespace)  # noqa: S102 - trusted
+    except KernelLost as exc:
+        return False, str(exc)
+    except RemoteError as exc:
+        return False, f"답안 코드가 오류를 냈습니다 / your code raised {exc}"
+    except AssertionError as exc:
+        return False, str(exc) or _failed_line(source, exc)
+    except Exception as exc:  # noqa: BLE001 - any other error fails the test
+        return False, f"{type(exc).__name__}: {exc}"[:2000]
+    return True, printed.getvalue().strip()[-2000:]
+
+
+def _failed_line(source: str, exc: BaseException) -> str:
+    lines = source.split("\n")
+    lineno = next((f.lineno for f in reversed(traceback.extract_tb(exc.__traceback__))
+                   if f.filename == "<test cell>"), None)
+    if lineno is None:
+        return "테스트 실패 / a test failed"
+    before = "\n".join(lines[: lineno - 1])
+    if before.count(nbg.BEGIN_HIDDEN) > before.count(nbg.END_HIDDEN):
+        return "숨은 테스트 실패 / a hidden test failed"
+    return f"테스트 실패 / test failed: {lines[lineno - 1].strip()}"
+
+
+def grade_many(paths: list[str | Path], **kwargs: Any) -> list[dict]:
+    """Grade several submissions, booting each kernel while the previous one is graded."""
+    timeouts = {k: kwargs[k] for k in ("cell_timeout", "call_timeout") if k in kwargs}
+    reports: list[dict] = []
+    with contextlib.ExitStack() as stack:
+        def spawn() -> StudentKernel:
+            cwd = stack.enter_context(tempfile.TemporaryDirectory(prefix="grade-"))
+            return StudentKernel(cwd, **timeouts)
+
+        upcoming = spawn() if paths else None
+        for i, path in enumerate(paths):
+            current, upcoming = upcoming, (spawn() if i + 1 < len(paths) else None)
+            reports.append(grade(path, kernel=current, **kwargs))
+    return reports
+
+
+def grade_folder(folder: str | Path, csv_path: str | Path, **kwargs: Any) -> list[dict]:
+    """Grade every notebook under ``folder``; write one CSV row per question and a total."""
+    files = sorted(p for p in Path(folder).rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
+    reports = grade_many(files, **kwargs)
+    with open(csv_path, "w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["submission", "exercise", "question", "score", "max_score", "manual",
+                         "feedback"])
+        for rep in reports:
+            sub = Path(rep["notebook"]).relative_to(folder)
+            for q in rep["questions"]:
+                writer.writerow([sub, rep["exercise"], q["id"], q["score"], q["max_score"],
+                                 q["manual"], q["feedback"].replace("\n", " | ")])
+            writer.writerow([sub, rep["exercise"], "TOTAL", rep["score"], rep["max_score"],
+                             rep["manual_max_score"], "; ".join(rep["errors"])])
+    return reports
+
+
+def format_table(report: dict) -> str:
+    """A readable table of one report."""
+    lines = [f"{report['exercise']}  ({report['notebook']})"]
+    width = max([len(q["id"]) for q in report["questions"]] + [8])
+    for q in report["questions"]:
+        first = (q["feedback"].splitlines() or [""])[0]
+        mark = "manual" if q["manual"] else f"{q['score']:g}/{q['max_score']:g}"
+        lines.append(f"  {q['id']:<{width}}  {mark:>7}  {first}")
+    lines.append(f"  {'total':<{width}}  {report['score']:g}/{report['max_score']:g}"
+                 f"  (+{report['manual_max_score']:g} manual)")
+    lines.extend(f"  ! {e}" for e in report["errors"])
+    return "\n".join(lines)

@@ -1,0 +1,16 @@
+"""Self-quiz for the course: a bilingual question bank and an ipywidgets quiz.
+
+>>> from course_lib.quiz import load_questions, quiz_widget
+>>> qs = load_questions("ko")          # list of Question (id, topic, prompt, choices, answer, ...)
+>>> quiz = quiz_widget(n=10, seed=0)   # display it in a notebook
+
+Numeric items (one Adam step by hand, a momentum buffer, a schedule value, ...) are
+computed by course_lib itself when the bank loads; see :mod:`course_lib.quiz.numeric`.
+"""
+
+from course_lib.quiz.bank import TOPICS, Question, load_questions
+from course_lib.quiz.numeric import linear_scaling_lr
+from course_lib.quiz.widget import QuizWidget, pick_questions, quiz_widget
+
+__all__ = ["TOPICS", "Question", "QuizWidget", "linear_scaling_lr", "load_questions",
+           "pick_questions", "quiz_widget"]

@@ -1,0 +1,197 @@
+"""The machinery every playground shares: one persistent figure, redrawn in place.
+
+Why not ``interact``: it re-runs a plotting function inside an Output widget, which makes a
+new figure and a new inline PNG on every slider move (about 115 ms in JupyterLab, see
+TOOLING_NOTES).  Here each playground owns ONE :class:`matplotlib.figure.Figure` that is not
+registered with pyplot (so the inline backend never shows or counts it), draws the parts that
+do not change once, caches them as a bitmap, and on each move only redraws the artists that
+changed (blitting) and encodes the result as a PNG for an :class:`ipywidgets.Image`.  A move
+then costs a few milliseconds of computing plus ~5 ms of drawing and PNG encoding.
+
+Without a front end (nbval, GitHub's preview, a notebook reopened without its kernel) a
+widget shows nothing, so :class:`Playground` also puts a static PNG of its current state in
+its display data: front ends with the widget manager render the live widget, the others the
+picture.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import math
+from collections.abc import Callable, Mapping
+
+import ipywidgets as widgets
+import numpy as np
+from matplotlib.artist import Artist
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from PIL import Image
+
+from course_lib.style import apply_style
+
+
+class FigureView:
+    """A matplotlib figure outside pyplot, rendered to PNG bytes with blitting.
+
+    Parameters
+    ----------
+    figsize : (float, float), default=(7.2, 3.2)
+        Inches; with ``dpi=80`` the default is 576 × 256 pixels, small enough to encode fast.
+    dpi : int, default=80
+
+    Notes
+    -----
+    Artists registered with :meth:`dynamic` are left out of the cached background and drawn
+    on top of it by every :meth:`render`.  Anything else that changes (axis limits, a new
+    landscape) needs :meth:`invalidate`, which makes the next render a full draw.
+    """
+
+    def __init__(self, figsize: tuple[float, float] = (7.2, 3.2), dpi: int = 80):
+        apply_style()  # fonts and rcParams are read when the figure is made and drawn
+        self.fig = Figure(figsize=figsize, dpi=dpi)
+        FigureCanvasAgg(self.fig)
+        self._dynamic: list[Artist] = []
+        self._background = None
+
+    def dynamic(self, *artists: Artist) -> Artist:
+        """Mark artists as changing on every move; returns the first for convenience."""
+        for artist in artists:
+            artist.set_animated(True)
+            self._dynamic.append(artist)
+        return artists[0]
+
+    def invalidate(self) -> None:
+        """Forget the cached background (call after changing limits, labels, contours...)."""
+        self._background = None
+
+    def render(self) -> bytes:
+        """Draw (blitting over the cached background when it is valid) and return PNG bytes."""
+        canvas = self.fig.canvas
+        if self._background is None:
+            canvas.draw()  # draws everything except the animated (dynamic) artists
+            self._background = canvas.copy_from_bbox(self.fig.bbox)
+        else:
+            canvas.restore_region(self._background)
+        for artist in self._dynamic:
+            if artist.get_visible():
+                self.fig.draw_artist(artist)
+        rgba = np.asarray(canvas.buffer_rgba())
+        out = io.BytesIO()
+        # compress_level=1: about 4x faster than the default and only ~5 % larger files.
+        Image.fromarray(rgba[..., :3]).save(out, format="png", compress_level=1)
+        return out.getvalue()
+
+
+class Playground(widgets.VBox):
+    """Controls above one picture, redrawn whenever a control's value changes.
+
+    Parameters
+    ----------
+    controls : mapping of name to ipywidgets widget
+        Every control with a ``value``; ``update`` receives the values by these names.
+    view : FigureView
+        The figure the playground draws in.
+    update : callable
+        ``update(**values)`` sets the data of the view's artists for the current values; it
+        must not raise or warn for any value the controls allow.
+    layout_rows : list of list of names, optional
+        How to arrange the controls (one HBox per row); one control per row by default.
+
+    Attributes
+    ----------
+    image : ipywidgets.Image
+        The picture; its ``value`` holds the PNG bytes of the current state.
+    controls : dict
+        The controls by name, so code (a test, a benchmark, a teacher) can move them.
+    """
+
+    def __init__(
+        self,
+        controls: Mapping[str, widgets.ValueWidget],
+        view: FigureView,
+        update: Callable[..., None],
+        *,
+        layout_rows: list[list[str]] | None = None,
+    ):
+        self.controls = dict(controls)
+        self.view = view
+        self._update = update
+        self.image = widgets.Image(format="png")
+        rows = layout_rows or [[name] for name in self.controls]
+        boxes = [widgets.HBox([self.controls[n] for n in row]) for row in rows]
+        super().__init__(children=[*boxes, self.image])
+        self.add_class("course-playground")
+        for control in self.controls.values():
+            control.observe(self._on_change, names="value")
+        self.redraw()
+
+    def values(self) -> dict:
+        """The current value of every control, by name."""
+        return {name: c.value for name, c in self.controls.items()}
+
+    def redraw(self) -> None:
+        """Recompute and redraw for the current control values."""
+        with np.errstate(all="ignore"):  # a diverging run is reported in the figure, not here
+            self._update(**self.values())
+        self.image.value = self.view.render()
+
+    def _on_change(self, change) -> None:
+        self.redraw()
+
+    def _repr_mimebundle_(self, **kwargs):
+        # The widget view for live front ends, plus the current picture for everyone else.
+        data = super()._repr_mimebundle_(**kwargs)
+        data["image/png"] = base64.b64encode(self.image.value).decode("ascii")
+        return data
+
+
+# --------------------------------------------------------------------------- controls
+
+_STYLE = {"description_width": "initial"}
+
+
+def lr_slider(description: str, value: float, low: float, high: float,
+              steps_per_decade: int = 10) -> widgets.FloatLogSlider:
+    """A logarithmic learning-rate slider from ``low`` to ``high`` (both > 0)."""
+    if not 0 < low < high:
+        raise ValueError(f"need 0 < low < high for a log slider, got low={low}, high={high}")
+    lo, hi = math.log10(low), math.log10(high)
+    return widgets.FloatLogSlider(
+        value=value, base=10, min=lo, max=hi, step=1.0 / steps_per_decade,
+        description=description, readout_format=".3g", continuous_update=True,
+        style=_STYLE, layout=widgets.Layout(width="360px"),
+    )
+
+
+def int_slider(description: str, value: int, low: int, high: int, step: int = 1
+               ) -> widgets.IntSlider:
+    """An integer slider with the course's layout."""
+    return widgets.IntSlider(value=value, min=low, max=high, step=step,
+                             description=description, style=_STYLE,
+                             layout=widgets.Layout(width="300px"))
+
+
+def float_slider(description: str, value: float, low: float, high: float, step: float,
+                 readout_format: str = ".2f") -> widgets.FloatSlider:
+    """A linear float slider with the course's layout."""
+    return widgets.FloatSlider(value=value, min=low, max=high, step=step,
+                               description=description, readout_format=readout_format,
+                               style=_STYLE, layout=widgets.Layout(width="300px"))
+
+
+def dropdown(description: str, options, value) -> widgets.Dropdown:
+    """A drop-down list; ``options`` is a list of ``(label, value)`` pairs."""
+    return widgets.Dropdown(options=options, value=value, description=description,
+                            style=_STYLE, layout=widgets.Layout(width="300px"))
+
+
+def check_in_range(name: str, value: float, low: float, high: float) -> float:
+    """Return ``value`` as float if ``low <= value <= high``, else raise a ValueError naming it."""
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a number in [{low}, {high}], got {value!r}") from None
+    if not low <= v <= high:
+        raise ValueError(f"{name} must be in [{low}, {high}], got {value!r}")
+    return v
