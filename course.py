@@ -6,7 +6,7 @@
 Needs only Python 3.10+ with the standard library: it makes a virtual environment in
 ``.venv`` beside this file, installs the course into it (skipped when pyproject.toml has
 not changed since the last install), and runs JupyterLab or pytest from there.  Extra
-arguments after ``test`` go to pytest (``python3 course.py test -k fonts``); after
+arguments after ``test`` go to pytest (``python3 course.py test tests/test_fonts.py``); after
 ``lab`` they go to JupyterLab (``python3 course.py lab --port 8899``).
 """
 
@@ -27,7 +27,7 @@ STAMP = VENV / ".course-installed"
 
 # The test command: unit tests, parity tests, the grader, and every lesson and solution
 # notebook under nbval (options in pyproject.toml's [tool.pytest.ini_options]).
-PYTEST_ARGS = ["-m", "pytest", "tests", "notebooks", "solutions"]
+PYTEST_PATHS = ["tests", "notebooks", "solutions"]
 
 
 def _run(cmd: list[str], **kwargs) -> None:
@@ -75,7 +75,11 @@ def lab(extra: list[str]) -> int:
 
 def test(extra: list[str]) -> int:
     ensure_environment("test")
-    return subprocess.call([str(PYTHON), *PYTEST_ARGS, *extra], env=environment(), cwd=ROOT)
+    # Paths given on the command line replace the default ones (tests, notebooks, solutions).
+    given = any((ROOT / a.split("::")[0]).exists() for a in extra if not a.startswith("-"))
+    paths = [] if given else PYTEST_PATHS
+    cmd = [str(PYTHON), "-m", "pytest", *paths, *extra]
+    return subprocess.call(cmd, env=environment(), cwd=ROOT)
 
 
 def main(argv: list[str]) -> int:

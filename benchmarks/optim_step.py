@@ -1,7 +1,10 @@
 """Time one optimizer step on 2,000,000 float64 parameters: course_lib, torch.optim, naive NumPy.
 
     OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 \\
-        /work/main/.venv/bin/python benchmarks/optim_step.py --out benchmarks/results/optim_step.md
+        /work/main/.venv/bin/python benchmarks/optim_step.py --repeats 20 --out /tmp/table.md
+
+(benchmarks/results/optim_step.md holds the latest tables, with torch's allocator both
+default and tuned, and what they mean.)
 
 * course_lib: ``opt.step([g])`` with the default ``nonfinite="raise"`` check, and with
   ``nonfinite="ignore"`` (no check, what torch does).

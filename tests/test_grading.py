@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SOLUTIONS = sorted(nbg.SOLUTIONS_DIR.glob("ex*.ipynb"))
 EXERCISES = sorted(nbg.EXERCISES_DIR.glob("ex*.ipynb"))
 TUNING = nbg.SOLUTIONS_DIR / "ex09_tuning.ipynb"  # five independent questions, 1+2+2+1+1 points
-FAST = {"cell_timeout": 2.5, "call_timeout": 2.5}
+FAST = {"cell_timeout": 5.0, "call_timeout": 3.0}  # short, with room for a loaded CI
 
 WRONG = {  # plausible mistakes, one per ex09 question
     1: "def lr_sweep(lr_min, lr_max, num):\n    return np.linspace(lr_min, lr_max, num)",

@@ -240,11 +240,11 @@ def test_proxies_cannot_pass_a_comparison():
 # -- identifying and merging a submission --------------------------------------------------
 def test_identify_by_metadata_name_and_grade_ids(tmp_path):
     sol = nbg.read(SOLUTIONS[0])
-    assert identify(sol, "anything.ipynb", nbg.SOLUTIONS_DIR) == SOLUTIONS[0]
+    assert identify(sol, "anything.ipynb", nbg.SOLUTIONS_DIR) == SOLUTIONS[0].stem
     anon = nbg.read(SOLUTIONS[1])
     anon.metadata.pop("course_lib")
-    assert identify(anon, f"{SOLUTIONS[1].stem}-kim.ipynb", nbg.SOLUTIONS_DIR) == SOLUTIONS[1]
-    assert identify(anon, "homework.ipynb", nbg.SOLUTIONS_DIR) == SOLUTIONS[1]
+    assert identify(anon, f"{SOLUTIONS[1].stem}-kim.ipynb", nbg.SOLUTIONS_DIR) == SOLUTIONS[1].stem
+    assert identify(anon, "homework.ipynb", nbg.SOLUTIONS_DIR) == SOLUTIONS[1].stem
     with pytest.raises(LookupError):
         identify(nbformat.v4.new_notebook(), "x.ipynb", nbg.SOLUTIONS_DIR)
 
@@ -264,3 +264,12 @@ def test_plan_takes_tests_from_the_solution_and_keeps_student_cells(tmp_path):
 def test_solution_sources_exist_for_every_notebook():
     sources = sorted(authoring.SOURCE_DIR.glob("ex*.txt"))
     assert [p.stem for p in sources] == [p.stem for p in SOLUTIONS]
+
+
+def test_a_test_cell_has_a_total_time_budget():
+    from course_lib.grading.remote import KernelLost, StudentKernel
+
+    kernel = StudentKernel.__new__(StudentKernel)  # no process: the budget is checked first
+    kernel.call_timeout, kernel.deadline = 5.0, 0.0
+    with pytest.raises(KernelLost, match="time limit for this question"):
+        kernel.request({"op": "lookup", "name": "f"})

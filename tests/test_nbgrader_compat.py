@@ -47,10 +47,7 @@ def course(tmp_path_factory):
     source = root / "source" / "ps1"
     source.mkdir(parents=True)
     shutil.copy(nbg.SOLUTIONS_DIR / f"{SET}.ipynb", source / f"{SET}.ipynb")
-    _nbgrader(root, "db", "assignment", "add", "ps1")
-    for student in ("correct", "blank"):
-        _nbgrader(root, "db", "student", "add", student)
-    _nbgrader(root, "generate_assignment", "ps1", "--force")
+    _nbgrader(root, "generate_assignment", "ps1", "--force")  # also records ps1 in the database
 
     released = nbg.read(root / "release" / "ps1" / f"{SET}.ipynb")
     solution = nbg.read(nbg.SOLUTIONS_DIR / f"{SET}.ipynb")
@@ -64,7 +61,7 @@ def course(tmp_path_factory):
         dest = root / "submitted" / student / "ps1"
         dest.mkdir(parents=True)
         (dest / f"{SET}.ipynb").write_text(nbg.dumps(nb), encoding="utf-8")
-    _nbgrader(root, "autograde", "ps1", "--force")
+    _nbgrader(root, "autograde", "ps1", "--force", "--create")  # --create: add the students
     return root, released
 
 

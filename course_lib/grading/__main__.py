@@ -37,8 +37,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
     parser.add_argument("--csv", type=Path, help="for a folder: write grades to this CSV")
     parser.add_argument("--solutions", type=Path, default=nbg.SOLUTIONS_DIR)
-    parser.add_argument("--cell-timeout", type=float, default=10.0)
-    parser.add_argument("--call-timeout", type=float, default=10.0)
+    parser.add_argument("--cell-timeout", type=float, default=30.0,
+                        help="seconds for one answer cell (default 30, as nbgrader)")
+    parser.add_argument("--call-timeout", type=float, default=10.0,
+                        help="seconds for one call of student code by a test")
     args = parser.parse_args(argv)
     options = {"solutions_dir": args.solutions, "cell_timeout": args.cell_timeout,
                "call_timeout": args.call_timeout}

@@ -119,11 +119,13 @@ class StudentKernel:
     the cells that had run, leaving out the ones that hung or killed it."""
 
     cwd: str
-    cell_timeout: float = 10.0
+    cell_timeout: float = 30.0
     call_timeout: float = 10.0
     startup_timeout: float = 60.0
     history: list[str] = field(default_factory=list)
     restarts: int = 0
+    #: time.monotonic() after which calls fail at once: one test cell's total budget
+    deadline: float = float("inf")
 
     def __post_init__(self) -> None:
         env = dict(os.environ, MPLBACKEND="Agg", PYTHONHASHSEED="0")
@@ -253,11 +255,14 @@ class StudentKernel:
     # -- calling student code ----------------------------------------------------------
     def request(self, req: dict) -> Any:
         """Send one request to the kernel-side helper and decode its answer strictly."""
+        budget = min(self.call_timeout, self.deadline - time.monotonic())
+        if budget <= 0:
+            raise KernelLost("문항 시간 제한을 넘었습니다 / time limit for this question exceeded")
         self._ensure_alive()
         call = f"__course_grader_result = __course_grader_call({json.dumps(req)!r})"
         code = f"{_KERNEL_CODE}\n{call}\ndel __course_grader_call"
         result, reply = self._execute(
-            code, self.call_timeout, user_expressions={"r": "__course_grader_result"}
+            code, budget, user_expressions={"r": "__course_grader_result"}
         )
         if result.status in ("timeout", "dead"):
             self._recover()

@@ -29,6 +29,7 @@ import csv
 import importlib
 import io
 import tempfile
+import time
 import traceback
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -39,6 +40,9 @@ from nbformat import NotebookNode
 from course_lib.grading import notebook as nbg
 from course_lib.grading import tamper
 from course_lib.grading.remote import KernelLost, RemoteError, StudentKernel
+
+#: A test cell's calls into student code may take this many call time limits in total.
+TEST_BUDGET_FACTOR = 3.0
 
 
 @dataclass
@@ -60,30 +64,40 @@ class Step:
     question: str | None = None
 
 
-def identify(sub: NotebookNode, filename: str, solutions_dir: Path) -> Path:
-    """Return the solution notebook a submission belongs to.
+def load_solutions(solutions_dir: str | Path) -> dict[str, NotebookNode]:
+    """Read every solution notebook once, before any student code runs."""
+    return {p.stem: nbg.read(p) for p in sorted(Path(solutions_dir).glob("ex*.ipynb"))}
+
+
+def identify(sub: NotebookNode, filename: str,
+             solutions: str | Path | dict[str, NotebookNode]) -> str:
+    """Return the name (``exNN_slug``) of the solution notebook a submission belongs to.
+
+    Tried in order: the notebook's ``metadata.course_lib.exercise``, the file name, and
+    the largest number of grade ids shared with a solution.
 
     Raises
     ------
     LookupError
         When no solution notebook matches.
     """
-    solutions = {p.stem: p for p in sorted(Path(solutions_dir).glob("ex*.ipynb"))}
+    if not isinstance(solutions, dict):
+        solutions = load_solutions(solutions)
     named = sub.get("metadata", {}).get("course_lib", {}).get("exercise")
     if named in solutions:
-        return solutions[named]
+        return named
     stem = Path(filename).stem
-    for key, path in solutions.items():
+    for key in solutions:
         if stem == key or stem.startswith(key):
-            return path
+            return key
     ids = {nbg.grade_id(c) for c in sub.get("cells", []) if nbg.grade_id(c)}
     best, overlap = None, 0
-    for path in solutions.values():
-        shared = len(ids & {nbg.grade_id(c) for c in nbg.read(path).cells if nbg.grade_id(c)})
+    for key, sol in solutions.items():
+        shared = len(ids & {nbg.grade_id(c) for c in sol.cells if nbg.grade_id(c)})
         if shared > overlap:
-            best, overlap = path, shared
+            best, overlap = key, shared
     if best is None:
-        raise LookupError(f"no notebook in {solutions_dir} matches {filename}")
+        raise LookupError(f"no solution notebook matches {filename}")
     return best
 
 
@@ -133,9 +147,10 @@ def grade(
     path: str | Path,
     *,
     solutions_dir: str | Path = nbg.SOLUTIONS_DIR,
-    cell_timeout: float = 10.0,
+    cell_timeout: float = 30.0,
     call_timeout: float = 10.0,
     kernel: StudentKernel | None = None,
+    solutions: dict[str, NotebookNode] | None = None,
 ) -> dict:
     """Grade one submission; always return a report, whatever the notebook does.
 
@@ -149,6 +164,9 @@ def grade(
         Seconds allowed for one answer cell, and for one call of student code by a test.
     kernel : StudentKernel, optional
         A freshly started kernel to use (and close); by default one is started here.
+    solutions : dict, optional
+        Solution notebooks already read by :func:`load_solutions` (``solutions_dir`` is
+        then ignored).
 
     Returns
     -------
@@ -157,19 +175,20 @@ def grade(
         "questions": [{"id", "score", "max_score", "feedback", "manual"}], "errors"}``.
     """
     path = Path(path)
+    solutions = solutions if solutions is not None else load_solutions(solutions_dir)
     report: dict[str, Any] = {"notebook": str(path), "exercise": None, "score": 0.0,
                               "max_score": 0.0, "manual_max_score": 0.0, "questions": [],
                               "errors": []}
     try:
         sub = nbg.read(path)
-        sol_path = identify(sub, path.name, Path(solutions_dir))
+        name = identify(sub, path.name, solutions)
     except Exception as exc:  # noqa: BLE001 - an unreadable submission still gets a report
         report["errors"].append(f"cannot grade {path.name}: {exc}")
         if kernel is not None:
             kernel.close()
         return report
-    sol = nbg.read(sol_path)
-    report["exercise"] = sol_path.stem
+    sol = solutions[name]
+    report["exercise"] = name
     steps = build_plan(sub, sol)
     questions = _grade_steps(steps, sol, report["errors"], cell_timeout, call_timeout, kernel)
     report["questions"] = [asdict(q) for q in questions]
@@ -190,7 +209,7 @@ def _grade_steps(
     tests = [s for s in steps if s.kind == "test"]
     protected = tamper.protected_names([s.source for s in tests], answer_names)
     imported = set().union(*(tamper.imported_modules(s.source)[1] for s in steps))
-    _preimport(tests)
+    preimport([s.source for s in tests])
     tampered: dict[str, list[str]] = {}
     for step in steps:
         if step.kind == "run" and step.student and step.question:
@@ -218,11 +237,11 @@ def _grade_steps(
     return out
 
 
-def _preimport(tests: list[Step]) -> None:
-    # Import what the tests need before any student code runs, so that files the
-    # student's kernel might write cannot change what the grader imports later.
-    for step in tests:
-        for module in tamper.imported_modules(step.source)[0]:
+def preimport(test_sources: list[str]) -> None:
+    """Import what the test cells need before student code runs, so that files a student's
+    kernel might write cannot change what the grader imports later."""
+    for source in test_sources:
+        for module in tamper.imported_modules(source)[0]:
             with contextlib.suppress(Exception):
                 importlib.import_module(module)
 
@@ -251,6 +270,8 @@ def run_test(source: str, kernel: StudentKernel, answer_names: set[str]) -> tupl
     """Run one authoritative test cell in this (clean) process; return (passed, feedback)."""
     namespace: dict[str, Any] = {"__name__": "__course_checker__"}
     printed = io.StringIO()
+    # many slow calls must not add up to much more than one time limit per question
+    kernel.deadline = time.monotonic() + TEST_BUDGET_FACTOR * kernel.call_timeout
     try:
         for name in sorted(tamper.used_names(source) & answer_names):
             namespace[name] = kernel.lookup(name)
@@ -264,6 +285,8 @@ def run_test(source: str, kernel: StudentKernel, answer_names: set[str]) -> tupl
         return False, str(exc) or _failed_line(source, exc)
     except Exception as exc:  # noqa: BLE001 - any other error fails the test
         return False, f"{type(exc).__name__}: {exc}"[:2000]
+    finally:
+        kernel.deadline = float("inf")
     return True, printed.getvalue().strip()[-2000:]
 
 
@@ -282,6 +305,8 @@ def _failed_line(source: str, exc: BaseException) -> str:
 def grade_many(paths: list[str | Path], **kwargs: Any) -> list[dict]:
     """Grade several submissions, booting each kernel while the previous one is graded."""
     timeouts = {k: kwargs[k] for k in ("cell_timeout", "call_timeout") if k in kwargs}
+    solutions = load_solutions(kwargs.pop("solutions_dir", nbg.SOLUTIONS_DIR))
+    preimport([c.source for nb in solutions.values() for c in nb.cells if nbg.is_test(c)])
     reports: list[dict] = []
     with contextlib.ExitStack() as stack:
         def spawn() -> StudentKernel:
@@ -291,7 +316,7 @@ def grade_many(paths: list[str | Path], **kwargs: Any) -> list[dict]:
         upcoming = spawn() if paths else None
         for i, path in enumerate(paths):
             current, upcoming = upcoming, (spawn() if i + 1 < len(paths) else None)
-            reports.append(grade(path, kernel=current, **kwargs))
+            reports.append(grade(path, kernel=current, solutions=solutions, **kwargs))
     return reports
 
 

@@ -6,7 +6,8 @@ the same order as the parameters (group after group, parameter after parameter).
 
 Parameters are updated **in place**, so a model that holds the same arrays sees the
 change.  Scratch buffers are allocated once per parameter and reused, so a step
-allocates no array of the parameter's size (the benchmark in ``benchmarks/`` checks it).
+allocates no array of the parameter's size; large arrays are updated slice by slice
+(:func:`chunked`) so that the rule's NumPy passes run in cache (see benchmarks/optim_step.py).
 
 Non-finite gradients
 --------------------
