@@ -493,3 +493,45 @@ def plot_history(history, *, axes: Sequence[Axes] | None = None, title: str | No
         ax_loss.figure.suptitle(title)
     ax_loss.figure.tight_layout()
     return list(axes)
+
+
+# --------------------------------------------------------------------------------------------
+# Per-epoch axes for chapters 09-10 (added by the lessons 09-10 engineer).
+# --------------------------------------------------------------------------------------------
+
+
+def label_epochs(ax: Axes, n_epochs: int, *, every: int | None = None) -> Axes:
+    """Number the x axis of per-epoch curves from 1, as epochs are counted.
+
+    :func:`compare_curves` draws entry ``i`` of a curve at x = ``i``; for a list with one
+    value per epoch (``History.epoch_loss``, scikit-learn's ``loss_curve_``) entry 0 is
+    epoch 1. This relabels the ticks (and the x label) without moving the data.
+
+    Parameters
+    ----------
+    ax : matplotlib Axes
+    n_epochs : int
+        Length of the longest per-epoch curve on ``ax`` (>= 1).
+    every : int, optional
+        Tick at epoch 1 and every multiple of ``every`` (>= 1); by default about six ticks.
+
+    Returns
+    -------
+    Axes
+
+    Examples
+    --------
+    >>> ax = compare_curves({"a": [1.0, 0.5, 0.25, 0.2]})
+    >>> [t.get_text() for t in label_epochs(ax, 4, every=2).get_xticklabels()]
+    ['1', '2', '4']
+    """
+    if isinstance(n_epochs, bool) or not isinstance(n_epochs, (int, np.integer)) or n_epochs < 1:
+        raise ValueError(f"n_epochs must be an integer >= 1, got {n_epochs!r}")
+    if every is None:
+        every = max(1, math.ceil(n_epochs / 6))
+    elif isinstance(every, bool) or not isinstance(every, (int, np.integer)) or every < 1:
+        raise ValueError(f"every must be an integer >= 1, got {every!r}")
+    epochs = sorted({1, *range(int(every), int(n_epochs) + 1, int(every))})
+    ax.set_xticks([e - 1 for e in epochs], [str(e) for e in epochs])
+    ax.set_xlabel(term("epoch"))
+    return ax

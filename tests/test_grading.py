@@ -11,6 +11,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from textwrap import dedent
 
 import nbformat
 import pytest
@@ -63,6 +64,59 @@ def make_submission(tmp: Path, name: str, answers: dict[int, str], *,
     return path
 
 
+def make_variant(tmp: Path, stem: str, answers: dict[str, str]) -> Path:
+    """A submission of any set: model answers except ``answers`` (grade id -> source)."""
+    sol = nbg.read(nbg.SOLUTIONS_DIR / f"{stem}.ipynb")
+    nb = nbg.release(sol)
+    for cell, model in zip(nb.cells, sol.cells, strict=True):
+        if nbg.is_solution(cell):
+            cell.source = answers.get(nbg.grade_id(cell), model.source)
+    path = tmp / f"{stem}-variant.ipynb"
+    path.write_text(nbg.dumps(nb), encoding="utf-8")
+    return path
+
+
+# Correct answers written differently from the model answers: they must earn full marks.
+VARIANTS = {
+    "ex03_minibatch": {
+        "ex03_q1_answer": dedent("""
+            import math
+            def n_batches(n_samples, batch_size):
+                if batch_size < 1:
+                    raise ValueError("batch_size")
+                return math.ceil(n_samples / batch_size)"""),
+        "ex03_q2_answer": dedent("""
+            def minibatches(X, y, batch_size, seed):
+                p = np.random.default_rng(seed).permutation(len(X))
+                return [[X[p[i:i + batch_size]], y[p[i:i + batch_size]]]
+                        for i in range(0, len(X), batch_size)]"""),
+    },
+    "ex07_adam": {  # scikit-learn's arrangement of the same update; m and v updated in place
+        "ex07_q1_answer": dedent("""
+            def adam_step(w, g, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
+                m *= beta1
+                m += (1 - beta1) * g
+                v *= beta2
+                v += (1 - beta2) * g ** 2
+                lr_t = lr * np.sqrt(1 - beta2 ** t) / (1 - beta1 ** t)
+                return w - lr_t * m / (np.sqrt(v) + eps), m, v"""),
+    },
+    "ex08_monitoring": {  # no 1e-6 in the denominator, as TensorFlow's clip_by_global_norm
+        "ex08_q1_answer": dedent("""
+            def clip_grad_norm(grads, max_norm):
+                total = np.sqrt(sum((g ** 2).sum() for g in grads))
+                scale = max_norm / max(total, max_norm)
+                return [g * scale for g in grads], total"""),
+    },
+    "ex10_sklearn": {  # a list of numpy.str_, not of str
+        "ex10_q3_answer": dedent("""
+            def top_features(coef, names, k):
+                order = np.argsort(np.abs(coef[0]))[::-1][:k]
+                return list(np.asarray(names)[order])"""),
+    },
+}
+
+
 def scores(report: dict) -> list[float]:
     return [q["score"] for q in report["questions"] if not q["manual"]]
 
@@ -113,6 +167,7 @@ def hostile(tmp_path_factory):
         # wrong answers, every test cell replaced by `pass`
         "edited": make_submission(tmp, "edited", dict(WRONG), tests="pass"),
     }
+    subs.update({stem: make_variant(tmp, stem, answers) for stem, answers in VARIANTS.items()})
     reports = grade_many(list(subs.values()), **FAST)
     return dict(zip(subs, reports, strict=True))
 
@@ -213,3 +268,10 @@ def test_generate_command_writes_exercises_into_a_folder(tmp_path):
     assert main(["generate", "--check", "--exercises", str(tmp_path)]) == 0
     (tmp_path / EXERCISES[0].name).write_text("{}", encoding="utf-8")
     assert main(["generate", "--check", "--exercises", str(tmp_path)]) == 1
+
+
+@pytest.mark.parametrize("stem", sorted(VARIANTS))
+def test_other_correct_formulations_earn_full_marks(hostile, stem):
+    report = hostile[stem]
+    assert report["exercise"] == stem
+    assert report["score"] == report["max_score"], format_table(report)

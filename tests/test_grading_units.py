@@ -7,7 +7,6 @@ import re
 import nbformat
 import numpy as np
 import pytest
-from nbgrader.preprocessors import ClearHiddenTests, ClearOutput, ClearSolutions, LockCells
 
 from course_lib.grading import authoring, tamper
 from course_lib.grading import notebook as nbg
@@ -104,11 +103,13 @@ def test_check_raises_and_check_true():
 # -- release (compared with nbgrader's own preprocessors) ------------------------------------
 @pytest.mark.parametrize("path", SOLUTIONS, ids=lambda p: p.stem)
 def test_release_matches_nbgrader_preprocessors(path):
+    pre = pytest.importorskip("nbgrader.preprocessors")
     ours = nbg.release(nbg.read(path))
     theirs = nbg.read(path)
     resources: dict = {}
-    for pre in (LockCells(), ClearSolutions(), ClearOutput(), ClearHiddenTests()):
-        theirs, resources = pre.preprocess(theirs, resources)
+    steps = (pre.LockCells(), pre.ClearSolutions(), pre.ClearOutput(), pre.ClearHiddenTests())
+    for step in steps:
+        theirs, resources = step.preprocess(theirs, resources)
     assert [c.source for c in ours.cells] == [c.source for c in theirs.cells]
     for a, b in zip(ours.cells, theirs.cells, strict=True):
         assert a.metadata.get("editable") == b.metadata.get("editable")
@@ -273,3 +274,34 @@ def test_a_test_cell_has_a_total_time_budget():
     kernel.call_timeout, kernel.deadline = 5.0, 0.0
     with pytest.raises(KernelLost, match="time limit for this question"):
         kernel.request({"op": "lookup", "name": "f"})
+
+
+def test_a_kernel_that_cannot_start_still_gives_a_report(monkeypatch):
+    from course_lib.grading import runner
+
+    class NoKernel:
+        def __init__(self, *args, **kwargs):
+            raise RuntimeError("Kernel didn't respond in 60 seconds")
+
+    monkeypatch.setattr(runner, "StudentKernel", NoKernel)
+    report = runner.grade(nbg.EXERCISES_DIR / "ex01_intuition.ipynb")
+    assert report["score"] == 0 and report["max_score"] == 5
+    assert "Kernel didn't respond" in report["errors"][0]
+    assert all("could not be graded" in q["feedback"] for q in report["questions"])
+
+
+def test_answer_code_the_scan_cannot_analyse_earns_nothing():
+    from course_lib.grading.runner import Step, _tampering
+
+    deep = "x = np" + ".T" * 20000  # ast.unparse recurses too deep on this
+    steps = [Step("run", deep, "a", student=True, question="q1"), Step("test", "pass", "q1")]
+    found = _tampering(steps, set(tamper.SHARED_ROOTS))
+    assert found["q1"] and "cannot analyse" in found["q1"][0]
+
+
+@pytest.mark.parametrize("path", sorted(nbg.EXERCISES_DIR.glob("ex*.ipynb")), ids=lambda p: p.stem)
+def test_visible_checks_give_values_not_formulas(path):
+    # a reference function in a visible check would hand the student the answer
+    for cell in nbg.read(path).cells:
+        if nbg.is_test(cell):
+            assert "reference=" not in cell.source and "lambda" not in cell.source

@@ -13,6 +13,7 @@ worst a student can do is return wrong data, which fails the test.
 from __future__ import annotations
 
 import ast
+import contextlib
 import json
 import os
 import queue
@@ -37,6 +38,8 @@ def __course_grader_call(req):
         t = type(x)
         if x is None or t in (bool, str, int, float):
             return x
+        if isinstance(x, str):
+            return str.__str__(x)  # numpy.str_ and other str subclasses: plain text
         if depth < 50 and t in (list, tuple):
             return {"t": t.__name__, "v": [enc(i, depth + 1) for i in x]}
         if depth < 50 and t is dict and all(type(k) in (str, int) for k in x):
@@ -143,11 +146,16 @@ class StudentKernel:
         self.kc.wait_for_ready(timeout=self.startup_timeout)
 
     def close(self) -> None:
+        """Stop the kernel (safe to call more than once)."""
+        if getattr(self, "_closed", False):
+            return
+        self._closed = True
         try:
             if self.kc is not None:
                 self.kc.stop_channels()
         finally:
-            self.km.shutdown_kernel(now=True)
+            with contextlib.suppress(Exception):
+                self.km.shutdown_kernel(now=True)
 
     def __enter__(self) -> StudentKernel:
         return self
@@ -156,7 +164,8 @@ class StudentKernel:
         self.close()
 
     # -- running cells -------------------------------------------------------------
-    def _execute(self, code: str, timeout: float, user_expressions: dict | None = None):
+    def _execute(self, code: str, timeout: float,
+                 user_expressions: dict | None = None) -> tuple[CellResult, dict | None]:
         """Run ``code``; return (CellResult, reply content or None)."""
         if self.kc is None:
             self._connect()
@@ -275,8 +284,8 @@ class StudentKernel:
     def _decode_reply(self, reply: dict | None) -> Any:
         try:
             data = reply["user_expressions"]["r"]["data"]["text/plain"]
-            if len(data) > MAX_REPLY_CHARS:
-                raise ValueError("reply too large")
+            if len(data) > MAX_REPLY_CHARS or data[:1] not in ("'", '"'):
+                raise ValueError("not a short string literal")
             answer = json.loads(ast.literal_eval(data))
         except Exception as exc:  # noqa: BLE001 - whatever the kernel sent, it is not valid
             msg = f"unreadable answer from the kernel ({exc})"

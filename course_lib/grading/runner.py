@@ -35,6 +35,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+import nbformat
 from nbformat import NotebookNode
 
 from course_lib.grading import notebook as nbg
@@ -189,8 +190,15 @@ def grade(
         return report
     sol = solutions[name]
     report["exercise"] = name
-    steps = build_plan(sub, sol)
-    questions = _grade_steps(steps, sol, report["errors"], cell_timeout, call_timeout, kernel)
+    try:
+        steps = build_plan(sub, sol)
+        questions = _grade_steps(steps, sol, report["errors"], cell_timeout, call_timeout, kernel)
+    except Exception as exc:  # noqa: BLE001 - e.g. a cell source the analysis chokes on
+        report["errors"].append(f"grading stopped early: {type(exc).__name__}: {exc}")
+        if kernel is not None:
+            kernel.close()
+        steps = build_plan(nbformat.v4.new_notebook(), sol)
+        questions = [_ungraded(s) for s in steps if s.kind in ("test", "written")]
     report["questions"] = [asdict(q) for q in questions]
     report["score"] = sum(q.score for q in questions)
     report["max_score"] = sum(q.max_score for q in questions if not q.manual)
@@ -206,15 +214,9 @@ def _grade_steps(
     for cell in sol.cells:
         if cell.cell_type == "code" and nbg.is_solution(cell):
             answer_names |= tamper.defined_names(cell.source)
-    tests = [s for s in steps if s.kind == "test"]
-    protected = tamper.protected_names([s.source for s in tests], answer_names)
-    imported = set().union(*(tamper.imported_modules(s.source)[1] for s in steps))
-    preimport([s.source for s in tests])
-    tampered: dict[str, list[str]] = {}
-    for step in steps:
-        if step.kind == "run" and step.student and step.question:
-            found = tamper.findings(step.source, protected, imported)
-            tampered.setdefault(step.question, []).extend(found)
+    tests = [s.source for s in steps if s.kind == "test"]
+    preimport(tests)
+    tampered = _tampering(steps, tamper.protected_names(tests, answer_names))
     scored: dict[str, Question] = {}
     try:
         with contextlib.ExitStack() as stack:
@@ -228,13 +230,29 @@ def _grade_steps(
         if isinstance(exc, KeyboardInterrupt):
             raise
         errors.append(f"grading stopped early: {type(exc).__name__}: {exc}")
-    out = []
+    return [scored.get(s.gid) or _ungraded(s) for s in steps if s.kind in ("test", "written")]
+
+
+def _ungraded(step: Step) -> Question:
+    return Question(step.gid, 0.0, step.points, "채점하지 못했습니다 / could not be graded",
+                    step.kind == "written")
+
+
+def _tampering(steps: list[Step], protected: set[str]) -> dict[str, list[str]]:
+    """What each question's answer cells do to shared objects (question id -> findings)."""
+    imported: set[str] = set()
     for step in steps:
-        if step.kind in ("test", "written"):
-            out.append(scored.get(step.gid) or Question(
-                step.gid, 0.0, step.points, "채점하지 못했습니다 / could not be graded",
-                step.kind == "written"))
-    return out
+        with contextlib.suppress(Exception):
+            imported |= tamper.imported_modules(step.source)[1]
+    found: dict[str, list[str]] = {}
+    for step in steps:
+        if step.kind == "run" and step.student and step.question:
+            try:
+                found.setdefault(step.question, []).extend(
+                    tamper.findings(step.source, protected, imported))
+            except Exception as exc:  # noqa: BLE001 - code we cannot analyse earns nothing
+                found.setdefault(step.question, []).append(f"cannot analyse: {exc}"[:200])
+    return found
 
 
 def preimport(test_sources: list[str]) -> None:
@@ -346,7 +364,7 @@ def format_table(report: dict) -> str:
         first = (q["feedback"].splitlines() or [""])[0]
         mark = "manual" if q["manual"] else f"{q['score']:g}/{q['max_score']:g}"
         lines.append(f"  {q['id']:<{width}}  {mark:>7}  {first}")
-    lines.append(f"  {'total':<{width}}  {report['score']:g}/{report['max_score']:g}"
-                 f"  (+{report['manual_max_score']:g} manual)")
+    total = f"{report['score']:g}/{report['max_score']:g}"
+    lines.append(f"  {'total':<{width}}  {total:>7}  (+{report['manual_max_score']:g} manual)")
     lines.extend(f"  ! {e}" for e in report["errors"])
     return "\n".join(lines)
