@@ -163,6 +163,7 @@ def plot_function_1d(
     path: np.ndarray | None = None,
     bounds: Sequence[float] | None = None,
     resolution: int = 300,
+    lang: str | None = None,
 ) -> tuple[Line2D, Line2D]:
     """Draw a 1-D function and, on it, the points x₀, x₁, ... of a gradient-descent run.
 
@@ -176,6 +177,8 @@ def plot_function_1d(
     bounds : (xmin, xmax), optional
         ``landscape.bounds[0]`` by default.
     resolution : int, default=300
+    lang : {"ko", "en"}, optional
+        Language of the labels; the one set with ``set_language`` by default.
 
     Returns
     -------
@@ -196,7 +199,7 @@ def plot_function_1d(
     px, py = path_xy_1d(landscape, np.empty(0) if path is None else path)
     (steps,) = ax.plot(px, py, "o-", color="#d62728", markersize=4, linewidth=1.0)
     ax.set_xlim(lo, hi)
-    ax.set_xlabel(term("parameter") + " x")
+    ax.set_xlabel(term("parameter", lang) + " x")
     ax.set_ylabel("f(x)")
     return curve, steps
 
@@ -216,6 +219,7 @@ def plot_loss_curve(
     log: bool = True,
     color: str | None = None,
     xlabel: str | None = None,
+    lang: str | None = None,
 ) -> Line2D:
     """Loss against step (log scale by default); non-finite values are not drawn.
 
@@ -230,8 +234,8 @@ def plot_loss_curve(
     (line,) = ax.plot(np.arange(len(y)), y, label=label, color=color, linewidth=1.4)
     if log:
         ax.set_yscale("log")
-    ax.set_xlabel(xlabel or term("step"))
-    ax.set_ylabel(term("loss"))
+    ax.set_xlabel(xlabel or term("step", lang))
+    ax.set_ylabel(term("loss", lang))
     return line
 
 
@@ -241,6 +245,7 @@ def plot_schedule(
     *,
     label: str | None = None,
     color: str | None = None,
+    lang: str | None = None,
 ) -> Line2D:
     """Learning rate against step, as a schedule produces it.
 
@@ -253,8 +258,8 @@ def plot_schedule(
     ax = _axes(ax)
     lrs = np.asarray(lrs, dtype=float)
     (line,) = ax.plot(np.arange(len(lrs)), lrs, label=label, color=color, linewidth=1.6)
-    ax.set_xlabel(term("step"))
-    ax.set_ylabel(term("learning_rate"))
+    ax.set_xlabel(term("step", lang))
+    ax.set_ylabel(term("learning_rate", lang))
     return line
 
 

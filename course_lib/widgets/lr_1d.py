@@ -15,7 +15,14 @@ from course_lib.plotting import divergence_message, plot_function_1d, status_tex
 from course_lib.widgets._base import FigureView, Playground, dropdown, int_slider, lr_slider
 
 _FUNCTIONS = ("parabola", "huber", "double_well", "absolute")
-_COLORS = {"converged": "#2ca02c", "oscillating": "#ff7f0e", "diverged": "#d62728"}
+_COLORS = {"converged": "#2ca02c", "oscillating": "#ff7f0e", "diverged": "#d62728",
+           "slow": "#1f77b4"}
+
+
+def _label(key: str, lang: str) -> str:
+    if key == "slow":  # not (yet) converged after the steps shown
+        return text("아직 내려가는 중", "still descending", lang)
+    return term(key, lang)
 
 
 def run_gd_1d(landscape, x0: float, lr: float, steps: int) -> tuple[np.ndarray, int | None]:
@@ -43,10 +50,12 @@ def run_gd_1d(landscape, x0: float, lr: float, steps: int) -> tuple[np.ndarray, 
     return path, None
 
 
-def _regime(path: np.ndarray) -> str:
+def _regime(path: np.ndarray, gap: np.ndarray) -> str:
     moves = np.diff(path)
     flips = np.count_nonzero(moves[1:] * moves[:-1] < 0)
-    return "oscillating" if flips > len(moves) // 2 else "converged"
+    if flips > len(moves) // 2:
+        return "oscillating"
+    return "converged" if gap[-1] <= 1e-3 * gap[0] else "slow"
 
 
 class _Lr1dFigure:
@@ -69,7 +78,7 @@ class _Lr1dFigure:
             ax.clear()
         self.view._dynamic.clear()
         self.landscape = landscape
-        _, self.path_line = plot_function_1d(landscape, self.ax_f)
+        _, self.path_line = plot_function_1d(landscape, self.ax_f, lang=lang)
         dyn(self.path_line)
         self.ax_f.set_title(landscape.name_ko if lang == "ko" else landscape.name_en,
                             fontsize=10)
@@ -124,8 +133,8 @@ class _Lr1dFigure:
         if diverged_at is not None:
             key, msg = "diverged", divergence_message(diverged_at, self.lang)
         else:
-            key = _regime(path)
-            msg = f"{term(key, self.lang)} · f − f* = {gap[-1]:.2g}"
+            key = _regime(path, gap)
+            msg = f"{_label(key, self.lang)} · f − f* = {gap[-1]:.2g}"
         self.status.set_text(msg)
         self.status.set_color(_COLORS[key])
 

@@ -1,0 +1,199 @@
+"""Measure how fast each playground answers a slider move, inside a real Jupyter kernel.
+
+A front end moves a slider by sending a comm message; the kernel sets the control's
+``value``, which calls the playground's observer synchronously: recompute, redraw, encode
+the PNG, send it back.  Setting ``.value`` in the kernel therefore runs exactly the code a
+real move runs, and the time around it is the kernel's share of the answer.  This script
+starts a kernel (the default inline matplotlib backend, as in a lesson), builds every
+playground, drives each of its sliders through a sweep of values, times every move with
+``time.perf_counter`` and prints median and 90th percentile per playground and per control.
+
+Usage::
+
+    python benchmarks/widget_latency.py            # print the table
+    python benchmarks/widget_latency.py --write    # ... and record it in results/
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import sys
+import time
+from pathlib import Path
+
+from jupyter_client.manager import start_new_kernel
+
+HERE = Path(__file__).resolve().parent
+RESULT = HERE / "results" / "widget_latency.md"
+TARGET_MEDIAN_MS, TARGET_P90_MS = 60.0, 150.0
+
+# Runs inside the kernel: builds each playground and sweeps its controls.
+KERNEL_CODE = r"""
+import json, time, warnings
+import numpy as np
+import ipywidgets
+import matplotlib, matplotlib.pyplot as plt
+from course_lib import set_language, widgets as W
+set_language("ko")
+warnings.simplefilter("error")      # a warning during a move is a bug: fail loudly
+
+def sweep(control, n):
+    if isinstance(control, ipywidgets.FloatLogSlider):
+        lo, hi = control.base ** control.min, control.base ** control.max
+        up = list(np.geomspace(lo, hi, n))
+    elif isinstance(control, (ipywidgets.FloatSlider, ipywidgets.IntSlider)):
+        up = list(np.linspace(control.min, control.max, n))
+        if isinstance(control, ipywidgets.IntSlider):
+            up = [int(round(v)) for v in up]
+    elif isinstance(control, (ipywidgets.SelectionSlider, ipywidgets.Dropdown)):
+        up = [v for _, v in control.options] if isinstance(control.options[0], tuple) \
+            else list(control.options)
+    else:
+        return []
+    return up + up[::-1]
+
+rows, figs_before = [], plt.get_fignums()
+for name in NAMES:
+    if not hasattr(W, name):
+        continue
+    t0 = time.perf_counter(); pg = getattr(W, name)(); build = time.perf_counter() - t0
+    for cname, control in pg.controls.items():
+        if isinstance(control, ipywidgets.Checkbox):
+            continue
+        start, times = control.value, []
+        for v in sweep(control, N):
+            if v == control.value:
+                continue
+            t = time.perf_counter(); control.value = v; times.append(time.perf_counter() - t)
+        control.value = start
+        kind = "switch" if isinstance(control, ipywidgets.Dropdown) else "slider"
+        rows.append({"playground": name, "control": cname, "kind": kind,
+                     "build_s": build, "ms": [1e3 * x for x in times]})
+print("RESULT" + json.dumps({"rows": rows, "backend": matplotlib.get_backend(),
+                             "new_figures": len(plt.get_fignums()) - len(figs_before)}))
+"""
+
+PLAYGROUNDS = (
+    "lr_1d_playground",
+    "linear_regression_playground",
+    "batch_size_playground",
+    "schedule_explorer",
+    "momentum_playground",
+    "optimizer_race",
+)
+
+
+def run_in_kernel(names: tuple[str, ...], n: int) -> dict:
+    """Start a kernel, run the sweeps, return the decoded result."""
+    km, kc = start_new_kernel(kernel_name="python3")
+    out: list[str] = []
+
+    def hook(msg):
+        if msg["msg_type"] == "stream":
+            out.append(msg["content"]["text"])
+        elif msg["msg_type"] == "error":
+            out.append("\n".join(msg["content"]["traceback"]))
+
+    try:
+        code = f"NAMES = {list(names)!r}\nN = {n}\n" + KERNEL_CODE
+        reply = kc.execute_interactive(code, output_hook=hook, timeout=600)
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
+    text = "".join(out)
+    if reply["content"]["status"] != "ok" or "RESULT" not in text:
+        raise RuntimeError(f"the kernel failed:\n{text}")
+    return json.loads(text.split("RESULT", 1)[1])
+
+
+def percentile(values: list[float], q: float) -> float:
+    s = sorted(values)
+    k = (len(s) - 1) * q / 100
+    lo = int(k)
+    hi = min(lo + 1, len(s) - 1)
+    return s[lo] + (s[hi] - s[lo]) * (k - lo)
+
+
+def table(result: dict) -> str:
+    """Markdown table: one line per playground (its sliders together) and per control."""
+    lines = ["| playground | control | moves | median ms | p90 ms | max ms | build s |",
+             "|---|---|---:|---:|---:|---:|---:|"]
+    by_pg: dict[str, list[dict]] = {}
+    for row in result["rows"]:
+        by_pg.setdefault(row["playground"], []).append(row)
+    for pg, rows in by_pg.items():
+        sliders = [ms for r in rows if r["kind"] == "slider" for ms in r["ms"]]
+        lines.append(_line(f"**{pg}**", "all sliders", sliders, rows[0]["build_s"]))
+        for r in rows:
+            label = r["control"] + (" (switch)" if r["kind"] == "switch" else "")
+            lines.append(_line("", label, r["ms"], None))
+    return "\n".join(lines)
+
+
+def _line(pg: str, control: str, ms: list[float], build: float | None) -> str:
+    if not ms:
+        return f"| {pg} | {control} | 0 | | | | |"
+    b = "" if build is None else f"{build:.2f}"
+    return (f"| {pg} | {control} | {len(ms)} | {percentile(ms, 50):.1f} | "
+            f"{percentile(ms, 90):.1f} | {max(ms):.1f} | {b} |")
+
+
+def verdict(result: dict) -> list[str]:
+    """Playgrounds whose slider moves miss the targets."""
+    misses = []
+    by_pg: dict[str, list[float]] = {}
+    for r in result["rows"]:
+        if r["kind"] == "slider":
+            by_pg.setdefault(r["playground"], []).extend(r["ms"])
+    for pg, ms in by_pg.items():
+        med, p90 = percentile(ms, 50), percentile(ms, 90)
+        if med > TARGET_MEDIAN_MS or p90 > TARGET_P90_MS:
+            misses.append(f"{pg}: median {med:.1f} ms, p90 {p90:.1f} ms")
+    return misses
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--write", action="store_true", help=f"record the table in {RESULT}")
+    parser.add_argument("--moves", type=int, default=30,
+                        help="values per sweep direction and control (default 30)")
+    args = parser.parse_args(argv)
+    t0 = time.perf_counter()
+    result = run_in_kernel(PLAYGROUNDS, args.moves)
+    elapsed = time.perf_counter() - t0
+    body = table(result)
+    misses = verdict(result)
+    summary = (f"backend in the kernel: `{result['backend']}`; pyplot figures created by all "
+               f"the moves: {result['new_figures']}; targets: median <= {TARGET_MEDIAN_MS:g} ms, "
+               f"p90 <= {TARGET_P90_MS:g} ms per slider move; "
+               + ("all met." if not misses else "MISSED: " + "; ".join(misses)))
+    print(body)
+    print()
+    print(summary)
+    if args.write:
+        load = os.getloadavg() if hasattr(os, "getloadavg") else ("?",) * 3
+        RESULT.parent.mkdir(parents=True, exist_ok=True)
+        RESULT.write_text(
+            "# Widget latency: one slider move, computed and redrawn inside a kernel\n\n"
+            "Command: `python benchmarks/widget_latency.py --write` "
+            f"(moves per sweep direction: {args.moves})\n\n"
+            f"Measured {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} on "
+            f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+            f"load average at the end {load[0]:.2f} (other jobs share the machine), "
+            f"run took {elapsed:.0f} s.\n\n"
+            "Each value is the time from setting a control's `value` in the kernel (what a "
+            "front end's comm message does) to the new PNG being handed to the Image widget: "
+            "computation, blitted redraw and PNG encoding. `(switch)` rows are drop-down "
+            "changes, which redraw the whole figure; they are not slider moves and are listed "
+            "for information.\n\n" + body + "\n\n" + summary + "\n",
+            encoding="utf-8",
+        )
+        print(f"wrote {RESULT}")
+    return 1 if misses else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
