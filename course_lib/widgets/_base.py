@@ -126,6 +126,11 @@ class Playground(widgets.VBox):
             control.observe(self._on_change, names="value")
         self.redraw()
 
+    @property
+    def png(self) -> bytes:
+        """The PNG bytes of the picture as it is now."""
+        return bytes(self.image.value)
+
     def values(self) -> dict:
         """The current value of every control, by name."""
         return {name: c.value for name, c in self.controls.items()}
@@ -142,7 +147,7 @@ class Playground(widgets.VBox):
     def _repr_mimebundle_(self, **kwargs):
         # The widget view for live front ends, plus the current picture for everyone else.
         data = super()._repr_mimebundle_(**kwargs)
-        data["image/png"] = base64.b64encode(self.image.value).decode("ascii")
+        data["image/png"] = base64.b64encode(self.png).decode("ascii")
         return data
 
 

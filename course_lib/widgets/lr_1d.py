@@ -71,8 +71,13 @@ class _Lr1dFigure:
         self.ax_lr = fig.add_subplot(grid[1, :])
         self.landscape = None
 
-    def set_landscape(self, landscape, steps: int) -> None:
-        """Redraw everything that depends on the function or the number of steps."""
+    def set_steps(self, steps: int) -> None:
+        """Fit the loss axis to the number of steps (a full redraw, without rebuilding)."""
+        self.ax_loss.set_xlim(0, steps)
+        self.view.invalidate()
+
+    def set_landscape(self, landscape) -> None:
+        """Rebuild everything that depends on the function."""
         lang, dyn = self.lang, self.view.dynamic
         for ax in (self.ax_f, self.ax_loss, self.ax_lr):
             ax.clear()
@@ -88,7 +93,6 @@ class _Lr1dFigure:
         dyn(self.loss_line)
         self.ax_loss.set_yscale("log")
         self.ax_loss.set_ylim(1e-10, gap0 * 1e3)
-        self.ax_loss.set_xlim(0, steps)
         self.ax_loss.set_xlabel(term("step", lang))
         self.ax_loss.set_ylabel("f(x) − f(x*)")
         self.status = dyn(status_text(self.ax_loss, loc="upper right"))
@@ -115,8 +119,11 @@ class _Lr1dFigure:
                     mid = np.sqrt(max(a, lo) * min(b, hi))
                     ax.text(mid, 0.5, term(key, lang), ha="center", va="center", fontsize=9)
             ax.axvline(2 / L, color="black", lw=1.2)
-            ax.text(2 / L, 1.05, f"2/L = {2 / L:.3g}", ha="center", va="bottom", fontsize=9,
-                    transform=ax.get_xaxis_transform())
+            ax.axvline(1 / L, color="0.4", lw=0.8, ls="--")
+            for x, label in ((1 / L, "1/L"), (2 / L, f"2/L = {2 / L:.3g}")):
+                if lo <= x <= hi:
+                    ax.text(x, 1.05, label, ha="center", va="bottom", fontsize=9,
+                            transform=ax.get_xaxis_transform())
         else:
             ax.text(0.5, 0.5, text("이 함수에는 전역 L이 없습니다 (2/L 경계 없음)",
                                    "this function has no global L (no 2/L threshold)", lang),
@@ -197,9 +204,12 @@ def lr_1d_playground(
     shown = {}
 
     def update(function: str, lr: float, steps: int) -> None:
-        if shown.get("key") != (function, steps):
-            figure.set_landscape(built[function], steps)
-            shown["key"] = (function, steps)
+        if shown.get("function") != function:
+            figure.set_landscape(built[function])
+            shown["function"], shown["steps"] = function, None
+        if shown["steps"] != steps:
+            figure.set_steps(steps)
+            shown["steps"] = steps
         figure.update(lr, steps)
 
     return Playground(controls, figure.view, update, layout_rows=[["function"], ["lr", "steps"]])

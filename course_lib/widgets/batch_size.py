@@ -1,0 +1,169 @@
+"""Chapter 03: mini-batch size and the noise of the path.
+
+Linear regression y = wx + b; its MSE is a bowl over (w, b).  Full-batch gradient descent
+walks straight down; a mini-batch gradient is a noisy estimate of that gradient (variance
+~ 1/B), so the smaller the batch, the more the path wanders, while it makes n/B updates per
+epoch instead of one.
+"""
+
+from __future__ import annotations
+
+import math
+
+import ipywidgets as widgets
+import numpy as np
+
+from course_lib import data
+from course_lib.i18n import resolve, term, text
+from course_lib.models.linear import closed_form
+from course_lib.plotting import (
+    DIVERGENCE_FACTOR,
+    contour_landscape,
+    divergence_message,
+    status_text,
+)
+from course_lib.training import minibatches
+from course_lib.widgets._base import FigureView, Playground, check_in_range, int_slider, lr_slider
+
+
+class _MseBowl:
+    """The MSE of y = wx + b over (w, b), shaped like a landscape for contour_landscape."""
+
+    dim = 2
+
+    def __init__(self, X: np.ndarray, y: np.ndarray):
+        self.A = np.column_stack([X[:, 0], np.ones(len(y))])
+        self.y = y
+        w, b = closed_form(X, y)
+        self.minima = np.array([[w[0], b]])
+        self.bounds = ((w[0] - 4.0, w[0] + 4.0), (b - 4.0, b + 4.0))
+        n = len(y)
+        self._Q, self._c, self._d = self.A.T @ self.A / n, self.A.T @ y / n, y @ y / n
+
+    def value(self, theta) -> np.ndarray:
+        t = np.asarray(theta, dtype=float)
+        return np.einsum("...i,ij,...j->...", t, self._Q, t) - 2 * t @ self._c + self._d
+
+
+def run_minibatch(bowl: _MseBowl, lr: float, batch_size: int, epochs: int, seed: int,
+                  start: np.ndarray) -> tuple[np.ndarray, int | None]:
+    """Mini-batch GD on the MSE; returns the parameters after every update and the step
+    (counted in updates) at which it diverged, if it did."""
+    A, y, n = bowl.A, bowl.y, len(bowl.y)
+    rng = np.random.default_rng(seed)
+    theta, thetas = start.copy(), [start.copy()]
+    limit = DIVERGENCE_FACTOR * max(float(bowl.value(start)), 1.0)
+    for _ in range(epochs):
+        for idx in minibatches(n, batch_size, shuffle=True, rng=rng):
+            Ab = A[idx]
+            theta = theta - lr * (2.0 / len(idx)) * (Ab.T @ (Ab @ theta - y[idx]))
+            if not float(bowl.value(theta)) <= limit:
+                return np.array(thetas), len(thetas)
+            thetas.append(theta.copy())
+    return np.array(thetas), None
+
+
+def batch_size_playground(
+    lang: str | None = None,
+    *,
+    batch_size: int = 8,
+    lr: float = 0.05,
+    epochs: int = 5,
+    n_samples: int = 64,
+    seed: int = 0,
+) -> Playground:
+    """Chapter 03 playground: the same data, full batch against mini-batches of size B.
+
+    Parameters
+    ----------
+    lang : {"ko", "en"} or None, default=None
+        Language of the labels; None uses :func:`course_lib.set_language`'s choice.
+    batch_size : int, default=8
+        Starting B; the slider offers 1, 2, 4, … up to ``n_samples``.
+    lr : float, default=0.05
+        In [1e-3, 1] (logarithmic slider).
+    epochs : int, default=5
+        In [1, 20].
+    n_samples : int, default=64
+        In [8, 256]; data from ``course_lib.data.linear_data`` (y = 3x + 2 + noise).
+    seed : int, default=0
+        Seed of the data; the ``shuffle seed`` slider changes the order of the batches.
+
+    Returns
+    -------
+    Playground
+
+    Examples
+    --------
+    >>> pg = batch_size_playground("en")
+    >>> pg.controls["batch_size"].value = 1
+    """
+    lang = resolve(lang)
+    n = int(check_in_range("n_samples", n_samples, 8, 256))
+    sizes = [2**k for k in range(int(math.log2(n)) + 1)] + ([n] if n & (n - 1) else [])
+    if batch_size not in sizes:
+        raise ValueError(f"batch_size must be one of {sizes}, got {batch_size!r}")
+    check_in_range("lr", lr, 1e-3, 1.0)
+    check_in_range("epochs", epochs, 1, 20)
+    X, y = data.linear_data(n, noise=1.5, seed=seed)
+    bowl = _MseBowl(X, y)
+    start = bowl.minima[0] + np.array([-3.0, -3.0])
+
+    view = FigureView(figsize=(8.0, 3.5))
+    ax_map, ax_loss = view.fig.subplots(1, 2, gridspec_kw={"wspace": 0.28})
+    contour_landscape(bowl, ax_map, resolution=80, levels=12)
+    ax_map.set_xlabel(term("weight", lang) + " w")
+    ax_map.set_ylabel("b")
+    (full_path,) = ax_map.plot([], [], "o-", color="0.3", markersize=3, linewidth=1.2,
+                               label=term("batch", lang) + f" (B = {n})")
+    (mini_path,) = ax_map.plot([], [], "-", color="#d62728", linewidth=0.9)
+    ax_map.legend(loc="upper left", fontsize=8)
+    (full_loss,) = ax_loss.plot([], [], "o-", color="0.3", markersize=3, linewidth=1.2,
+                                label=term("batch", lang) + f" (B = {n})")
+    (mini_loss,) = ax_loss.plot([], [], color="#d62728", linewidth=1.0,
+                                label=term("mini_batch", lang))
+    best = float(bowl.value(bowl.minima[0]))
+    ax_loss.axhline(best, color="black", linestyle="--", linewidth=1)
+    ax_loss.set_yscale("log")
+    ax_loss.set_ylim(best * 0.7, float(bowl.value(start)) * 1e2)
+    ax_loss.set_xlabel(term("epoch", lang))
+    ax_loss.set_ylabel(term("loss", lang) + " (MSE)")
+    ax_loss.legend(loc="lower left", fontsize=8)
+    status = status_text(ax_loss, loc="upper right")
+    view.dynamic(full_path, mini_path, full_loss, mini_loss, status)
+    view.fig.subplots_adjust(left=0.07, right=0.98, top=0.95, bottom=0.15)
+
+    controls = {
+        "batch_size": widgets.SelectionSlider(
+            options=sizes, value=batch_size, description=term("batch_size", lang),
+            style={"description_width": "initial"}, layout=widgets.Layout(width="320px")),
+        "lr": lr_slider(term("learning_rate", lang) + " η", lr, 1e-3, 1.0),
+        "epochs": int_slider(term("epoch", lang), int(epochs), 1, 20),
+        "shuffle_seed": int_slider(text("섞기 시드", "shuffle seed", lang), 0, 0, 20),
+    }
+    shown = {}
+
+    def update(batch_size: int, lr: float, epochs: int, shuffle_seed: int) -> None:
+        if shown.get("epochs") != epochs:
+            ax_loss.set_xlim(0, epochs)
+            view.invalidate()
+            shown["epochs"] = epochs
+        full, full_div = run_minibatch(bowl, lr, n, epochs, shuffle_seed, start)
+        mini, mini_div = run_minibatch(bowl, lr, batch_size, epochs, shuffle_seed, start)
+        per_epoch = math.ceil(n / batch_size)
+        full_path.set_data(full[:, 0], full[:, 1])
+        mini_path.set_data(mini[:, 0], mini[:, 1])
+        full_loss.set_data(np.arange(len(full)), bowl.value(full))
+        mini_loss.set_data(np.arange(len(mini)) / per_epoch, bowl.value(mini))
+        mini_loss.set_label(term("mini_batch", lang) + f" (B = {batch_size})")
+        diverged = mini_div if mini_div is not None else full_div
+        if diverged is not None:
+            status.set_text(divergence_message(diverged, lang))
+            status.set_color("#d62728")
+        else:
+            status.set_text(text(f"에폭당 업데이트 {per_epoch}번", f"{per_epoch} updates per epoch",
+                                 lang))
+            status.set_color("black")
+
+    return Playground(controls, view, update,
+                      layout_rows=[["batch_size", "lr"], ["epochs", "shuffle_seed"]])

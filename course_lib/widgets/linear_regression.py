@@ -1,0 +1,130 @@
+"""Chapter 02: linear regression by gradient descent, learning rate and number of iterations.
+
+Left: the data, the closed-form fit (dashed) and the line gradient descent has reached.
+Right: the MSE against iteration, with the closed-form minimum as the floor it can reach.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from course_lib import data
+from course_lib.i18n import resolve, term, text
+from course_lib.models.linear import closed_form, mse_smoothness
+from course_lib.plotting import DIVERGENCE_FACTOR, divergence_message, status_text
+from course_lib.widgets._base import FigureView, Playground, check_in_range, int_slider, lr_slider
+
+
+def run_linear_gd(X: np.ndarray, y: np.ndarray, lr: float, iterations: int
+                  ) -> tuple[np.ndarray, np.ndarray, int | None]:
+    """Full-batch GD on MSE = mean((wx + b − y)²) from w = b = 0.
+
+    Returns the parameters ``(w, b)`` after each iteration (shape ``(k + 1, 2)``), the MSE
+    at each and the iteration at which the run diverged (loss above 1e6 × the first), if any.
+    """
+    A = np.column_stack([X[:, 0], np.ones(len(y))])
+    theta = np.zeros(2)
+    thetas, losses = [theta.copy()], [float(np.mean(y**2))]
+    limit = DIVERGENCE_FACTOR * max(losses[0], 1.0)
+    with np.errstate(all="ignore"):
+        for k in range(1, iterations + 1):
+            r = A @ theta - y
+            theta = theta - lr * (2.0 / len(y)) * (A.T @ r)
+            loss = float(np.mean((A @ theta - y) ** 2))
+            if not loss <= limit:
+                return np.array(thetas), np.array(losses), k
+            thetas.append(theta.copy())
+            losses.append(loss)
+    return np.array(thetas), np.array(losses), None
+
+
+def linear_regression_playground(
+    lang: str | None = None,
+    *,
+    lr: float = 0.05,
+    iterations: int = 50,
+    n_samples: int = 40,
+    seed: int = 0,
+) -> Playground:
+    """Chapter 02 playground: fit y = wx + b by gradient descent and watch the loss.
+
+    Parameters
+    ----------
+    lang : {"ko", "en"} or None, default=None
+        Language of the labels; None uses :func:`course_lib.set_language`'s choice.
+    lr : float, default=0.05
+        Learning rate, in [1e-3, 2] (logarithmic slider).
+    iterations : int, default=50
+        In [1, 300].
+    n_samples : int, default=40
+        Points of ``course_lib.data.linear_data`` (y = 3x + 2 + noise), in [5, 500].
+    seed : int, default=0
+
+    Returns
+    -------
+    Playground
+
+    Examples
+    --------
+    >>> pg = linear_regression_playground("en")
+    >>> pg.controls["iterations"].value = 200
+    """
+    lang = resolve(lang)
+    check_in_range("lr", lr, 1e-3, 2.0)
+    check_in_range("iterations", iterations, 1, 300)
+    check_in_range("n_samples", n_samples, 5, 500)
+    X, y = data.linear_data(int(n_samples), noise=1.0, seed=seed)
+    w_star, b_star = closed_form(X, y)
+    L, _ = mse_smoothness(X)
+    best = float(np.mean((X[:, 0] * w_star[0] + b_star - y) ** 2))
+
+    view = FigureView(figsize=(8.0, 3.4))
+    ax_fit, ax_loss = view.fig.subplots(1, 2, gridspec_kw={"wspace": 0.3})
+    ax_fit.scatter(X[:, 0], y, s=10, color="0.5")
+    xs = np.array([X.min() - 0.3, X.max() + 0.3])
+    ax_fit.plot(xs, w_star[0] * xs + b_star, "--", color="black", linewidth=1,
+                label=text(f"폐형 해 w={w_star[0]:.2f}, b={b_star:.2f}",
+                           f"closed form w={w_star[0]:.2f}, b={b_star:.2f}", lang))
+    (fit_line,) = ax_fit.plot([], [], color="#d62728", linewidth=2, label=term("gradient_descent",
+                                                                                lang))
+    ax_fit.set_xlim(*xs)
+    ax_fit.set_ylim(y.min() - 2, y.max() + 2)
+    ax_fit.set_xlabel("x")
+    ax_fit.set_ylabel("y")
+    ax_fit.legend(loc="upper left", fontsize=8)
+    gd_text = ax_fit.text(0.97, 0.04, "", transform=ax_fit.transAxes, ha="right", fontsize=9)
+    (loss_line,) = ax_loss.plot([], [], color="#d62728", linewidth=1.5)
+    ax_loss.axhline(best, color="black", linestyle="--", linewidth=1)
+    ax_loss.set_yscale("log")
+    ax_loss.set_ylim(best * 0.7, float(np.mean(y**2)) * 1e3)
+    ax_loss.set_ylabel(term("loss", lang) + " (MSE)")
+    ax_loss.set_xlabel(term("iteration", lang))
+    ax_loss.set_title(f"2/L = {2 / L:.3g}", fontsize=9, loc="right")
+    status = status_text(ax_loss, loc="upper right")
+    view.dynamic(fit_line, gd_text, loss_line, status)
+    view.fig.subplots_adjust(left=0.07, right=0.98, top=0.9, bottom=0.15)
+
+    controls = {
+        "lr": lr_slider(term("learning_rate", lang) + " η", lr, 1e-3, 2.0),
+        "iterations": int_slider(term("iteration", lang), int(iterations), 1, 300),
+    }
+    shown = {}
+
+    def update(lr: float, iterations: int) -> None:
+        if shown.get("iterations") != iterations:
+            ax_loss.set_xlim(0, iterations)
+            view.invalidate()
+            shown["iterations"] = iterations
+        thetas, losses, diverged_at = run_linear_gd(X, y, lr, iterations)
+        w, b = thetas[-1]
+        fit_line.set_data(xs, w * xs + b)
+        gd_text.set_text(f"w={w:.2f}, b={b:.2f}")
+        loss_line.set_data(np.arange(len(losses)), losses)
+        if diverged_at is not None:
+            status.set_text(divergence_message(diverged_at, lang))
+            status.set_color("#d62728")
+        else:
+            status.set_text(f"{term('loss', lang)} = {losses[-1]:.3g}")
+            status.set_color("black")
+
+    return Playground(controls, view, update, layout_rows=[["lr", "iterations"]])
