@@ -7,6 +7,7 @@ scikit-learn's LinearRegression, never from the widgets themselves.
 from __future__ import annotations
 
 import base64
+import io
 import math
 import re
 import warnings
@@ -114,6 +115,26 @@ def test_every_slider_move_changes_the_picture(name):
         control.value = value
         assert pg.png != before, f"{name}: moving {key} to {value} changed nothing"
         control.value = start  # the next control starts from the default state again
+
+
+STEP_CONTROLS = {"lr_1d_playground": "steps", "linear_regression_playground": "iterations",
+                 "batch_size_playground": "epochs", "schedule_explorer": "steps",
+                 "momentum_playground": "steps", "optimizer_race": "steps"}
+
+
+@pytest.mark.parametrize("name", PLAYGROUNDS)
+def test_redrawing_one_axes_gives_the_same_pixels_as_a_full_redraw(name):
+    # A step-count move changes one axis and redraws only that axes over the cached rest.
+    from PIL import Image
+
+    pg = build(name)
+    control = pg.controls[STEP_CONTROLS[name]]
+    for value in (control.max, control.min):
+        control.value = value
+        partial = np.asarray(Image.open(io.BytesIO(pg.png)))
+        pg.view.invalidate()  # everything
+        pg.redraw()
+        np.testing.assert_array_equal(partial, np.asarray(Image.open(io.BytesIO(pg.png))))
 
 
 @pytest.mark.parametrize("name", PLAYGROUNDS)
@@ -252,6 +273,19 @@ def test_race_recomputes_only_the_run_whose_slider_moved(monkeypatch):
                         lambda *a, **k: calls.append(k.get("optimizer")) or original(*a, **k))
     pg.controls["lr_adam"].value = 0.2
     assert len(calls) == 1
+
+
+@pytest.mark.parametrize("lr,steps", [(1e-3, 130), (0.02, 7), (3.0, 150)])
+def test_cut_runs_equal_runs_of_that_length(lr, steps):
+    from course_lib import training
+    from course_lib.widgets._race import RunCache
+
+    rosen = landscapes.rosenbrock()
+    ours = RunCache().run("rosenbrock", rosen, "sgd", lr, steps)
+    ref = training.gradient_descent(rosen, lr=lr, steps=steps)
+    np.testing.assert_array_equal(ours.path, ref.path)
+    np.testing.assert_array_equal(ours.losses, ref.losses)
+    assert (ours.diverged, ours.diverged_at) == (ref.diverged, ref.diverged_at)
 
 
 # --------------------------------------------------------------------------- bad input

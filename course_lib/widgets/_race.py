@@ -15,7 +15,7 @@ import numpy as np
 from course_lib import landscapes, optim, training
 from course_lib.i18n import term, text
 from course_lib.plotting import OPTIMIZER_COLORS, contour_landscape, divergence_message
-from course_lib.widgets._base import FigureView
+from course_lib.widgets._base import FigureView, axis_limit
 
 #: Landscapes offered in the drop-downs: key -> factory (fixed settings, so cache keys hold).
 LANDSCAPES: dict[str, Callable[[], landscapes.Landscape]] = {
@@ -58,15 +58,25 @@ class RunCache:
 
     def run(self, landscape_key: str, landscape, optimizer: str, lr: float, steps: int,
             **overrides) -> training.Trajectory:
-        key = (landscape_key, optimizer, lr, steps, tuple(sorted(overrides.items())))
+        # Runs are made as long as the loss axis (axis_limit) and cut to ``steps``, so a
+        # steps slider moving inside one axis range needs no new run.
+        length = int(axis_limit(steps))
+        key = (landscape_key, optimizer, lr, length, tuple(sorted(overrides.items())))
         if key not in self._runs:
             if len(self._runs) >= self._size:
                 self._runs.pop(next(iter(self._runs)))  # oldest first: dicts keep order
             _, cls, kwargs = OPTIMIZERS[optimizer]
             self._runs[key] = training.gradient_descent(
-                landscape, lr=lr, steps=steps, optimizer=cls,
+                landscape, lr=lr, steps=length, optimizer=cls,
                 optimizer_kwargs={**kwargs, **overrides} if cls else None)
-        return self._runs[key]
+        return first_steps(self._runs[key], steps)
+
+
+def first_steps(traj: training.Trajectory, steps: int) -> training.Trajectory:
+    """The trajectory as a run of only ``steps`` steps would have produced it."""
+    if traj.diverged and traj.diverged_at <= steps:
+        return traj  # it stopped before ``steps`` anyway
+    return training.Trajectory(path=traj.path[: steps + 1], losses=traj.losses[: steps + 1])
 
 
 class RaceFigure:
@@ -83,8 +93,8 @@ class RaceFigure:
 
     def set_steps(self, steps: int) -> None:
         """Fit the loss axis to the number of steps (a full redraw, contours kept)."""
-        self.ax_loss.set_xlim(0, steps)
-        self.view.invalidate()
+        self.ax_loss.set_xlim(0, axis_limit(steps))
+        self.view.invalidate(self.ax_loss)
 
     def set_landscape(self, landscape) -> None:
         """Redraw contours and axes for a new landscape."""

@@ -23,7 +23,14 @@ from course_lib.plotting import (
     status_text,
 )
 from course_lib.training import minibatches
-from course_lib.widgets._base import FigureView, Playground, check_in_range, int_slider, lr_slider
+from course_lib.widgets._base import (
+    FigureView,
+    Playground,
+    axis_limit,
+    check_in_range,
+    int_slider,
+    lr_slider,
+)
 
 
 class _MseBowl:
@@ -125,7 +132,7 @@ def batch_size_playground(
     best = float(bowl.value(bowl.minima[0]))
     ax_loss.axhline(best, color="black", linestyle="--", linewidth=1)
     ax_loss.set_yscale("log")
-    ax_loss.set_ylim(best * 0.7, float(bowl.value(start)) * 1e2)
+    ax_loss.set_ylim(best * 0.7, float(bowl.value(start)) * 5)
     ax_loss.set_xlabel(term("epoch", lang))
     ax_loss.set_ylabel(term("loss", lang) + " (MSE)")
     ax_loss.legend(loc="lower left", fontsize=8)
@@ -144,10 +151,10 @@ def batch_size_playground(
     shown = {}
 
     def update(batch_size: int, lr: float, epochs: int, shuffle_seed: int) -> None:
-        if shown.get("epochs") != epochs:
-            ax_loss.set_xlim(0, epochs)
-            view.invalidate()
-            shown["epochs"] = epochs
+        if shown.get("epochs") != axis_limit(epochs):
+            ax_loss.set_xlim(0, axis_limit(epochs))
+            view.invalidate(ax_loss)
+            shown["epochs"] = axis_limit(epochs)
         full, full_div = run_minibatch(bowl, lr, n, epochs, shuffle_seed, start)
         mini, mini_div = run_minibatch(bowl, lr, batch_size, epochs, shuffle_seed, start)
         per_epoch = math.ceil(n / batch_size)
@@ -155,14 +162,13 @@ def batch_size_playground(
         mini_path.set_data(mini[:, 0], mini[:, 1])
         full_loss.set_data(np.arange(len(full)), bowl.value(full))
         mini_loss.set_data(np.arange(len(mini)) / per_epoch, bowl.value(mini))
-        mini_loss.set_label(term("mini_batch", lang) + f" (B = {batch_size})")
         diverged = mini_div if mini_div is not None else full_div
         if diverged is not None:
             status.set_text(divergence_message(diverged, lang))
             status.set_color("#d62728")
         else:
-            status.set_text(text(f"에폭당 업데이트 {per_epoch}번", f"{per_epoch} updates per epoch",
-                                 lang))
+            status.set_text(text(f"B = {batch_size}: 에폭당 업데이트 {per_epoch}번",
+                                 f"B = {batch_size}: {per_epoch} updates per epoch", lang))
             status.set_color("black")
 
     return Playground(controls, view, update,

@@ -12,7 +12,14 @@ from course_lib import data
 from course_lib.i18n import resolve, term, text
 from course_lib.models.linear import closed_form, mse_smoothness
 from course_lib.plotting import DIVERGENCE_FACTOR, divergence_message, status_text
-from course_lib.widgets._base import FigureView, Playground, check_in_range, int_slider, lr_slider
+from course_lib.widgets._base import (
+    FigureView,
+    Playground,
+    axis_limit,
+    check_in_range,
+    int_slider,
+    lr_slider,
+)
 
 
 def run_linear_gd(X: np.ndarray, y: np.ndarray, lr: float, iterations: int
@@ -111,10 +118,10 @@ def linear_regression_playground(
     shown = {}
 
     def update(lr: float, iterations: int) -> None:
-        if shown.get("iterations") != iterations:
-            ax_loss.set_xlim(0, iterations)
-            view.invalidate()
-            shown["iterations"] = iterations
+        if shown.get("iterations") != axis_limit(iterations):
+            ax_loss.set_xlim(0, axis_limit(iterations))
+            view.invalidate(ax_loss)
+            shown["iterations"] = axis_limit(iterations)
         thetas, losses, diverged_at = run_linear_gd(X, y, lr, iterations)
         w, b = thetas[-1]
         fit_line.set_data(xs, w * xs + b)

@@ -12,7 +12,14 @@ import numpy as np
 from course_lib import landscapes
 from course_lib.i18n import resolve, term, text
 from course_lib.plotting import divergence_message, plot_function_1d, status_text
-from course_lib.widgets._base import FigureView, Playground, dropdown, int_slider, lr_slider
+from course_lib.widgets._base import (
+    FigureView,
+    Playground,
+    axis_limit,
+    dropdown,
+    int_slider,
+    lr_slider,
+)
 
 _FUNCTIONS = ("parabola", "huber", "double_well", "absolute")
 _COLORS = {"converged": "#2ca02c", "oscillating": "#ff7f0e", "diverged": "#d62728",
@@ -73,8 +80,8 @@ class _Lr1dFigure:
 
     def set_steps(self, steps: int) -> None:
         """Fit the loss axis to the number of steps (a full redraw, without rebuilding)."""
-        self.ax_loss.set_xlim(0, steps)
-        self.view.invalidate()
+        self.ax_loss.set_xlim(0, axis_limit(steps))
+        self.view.invalidate(self.ax_loss)
 
     def set_landscape(self, landscape) -> None:
         """Rebuild everything that depends on the function."""
@@ -207,9 +214,9 @@ def lr_1d_playground(
         if shown.get("function") != function:
             figure.set_landscape(built[function])
             shown["function"], shown["steps"] = function, None
-        if shown["steps"] != steps:
+        if shown["steps"] != axis_limit(steps):
             figure.set_steps(steps)
-            shown["steps"] = steps
+            shown["steps"] = axis_limit(steps)
         figure.update(lr, steps)
 
     return Playground(controls, figure.view, update, layout_rows=[["function"], ["lr", "steps"]])

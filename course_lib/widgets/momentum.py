@@ -12,6 +12,7 @@ import numpy as np
 from course_lib.i18n import resolve, term, text
 from course_lib.widgets._base import (
     Playground,
+    axis_limit,
     check_in_range,
     dropdown,
     float_slider,
@@ -82,9 +83,9 @@ def momentum_playground(
         if shown.get("landscape") != landscape:
             figure.set_landscape(surface)
             shown["landscape"], shown["steps"] = landscape, None
-        if shown["steps"] != steps:
+        if shown["steps"] != axis_limit(steps):
             figure.set_steps(steps)
-            shown["steps"] = steps
+            shown["steps"] = axis_limit(steps)
         beta = float(np.round(momentum, 4))
         runs = {"sgd": cache.run(landscape, surface, "sgd", lr, steps)}
         for name in ("momentum", "nesterov"):

@@ -10,7 +10,14 @@ from __future__ import annotations
 import ipywidgets as widgets
 
 from course_lib.i18n import resolve, term, text
-from course_lib.widgets._base import Playground, check_in_range, dropdown, int_slider, lr_slider
+from course_lib.widgets._base import (
+    Playground,
+    axis_limit,
+    check_in_range,
+    dropdown,
+    int_slider,
+    lr_slider,
+)
 from course_lib.widgets._race import (
     LANDSCAPES,
     OPTIMIZERS,
@@ -93,9 +100,9 @@ def optimizer_race(
         if shown.get("landscape") != landscape:
             figure.set_landscape(surface)
             shown["landscape"], shown["steps"] = landscape, None
-        if shown["steps"] != steps:
+        if shown["steps"] != axis_limit(steps):
             figure.set_steps(steps)
-            shown["steps"] = steps
+            shown["steps"] = axis_limit(steps)
         figure.show({
             name: cache.run(landscape, surface, name, settings[f"lr_{name}"], steps)
             if settings[f"show_{name}"] else None

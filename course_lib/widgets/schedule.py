@@ -7,6 +7,8 @@ once per step.  The right panel runs gradient descent with noisy gradients on a 
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from course_lib import landscapes, training
@@ -16,6 +18,7 @@ from course_lib.plotting import divergence_message, status_text
 from course_lib.widgets._base import (
     FigureView,
     Playground,
+    axis_limit,
     check_in_range,
     dropdown,
     float_slider,
@@ -140,6 +143,7 @@ def schedule_explorer(
     view.fig.subplots_adjust(left=0.08, right=0.98, top=0.9, bottom=0.15)
     shown = {}
 
+    @functools.lru_cache(maxsize=64)  # the constant-lr run only changes with lr and steps
     def run(name, lr, steps, **kwargs):
         def build(opt):
             return make_scheduler(name, opt, steps=steps, **kwargs)
@@ -150,11 +154,11 @@ def schedule_explorer(
     def update(schedule, lr, steps, step_size, gamma, warmup, pct_start) -> None:
         for arg in ("step_size", "gamma", "warmup", "pct_start"):
             controls[arg].layout.display = None if arg in _ARGS[schedule] else "none"
-        if shown.get("steps") != steps:
-            ax_lr.set_xlim(0, steps)
-            ax_loss.set_xlim(0, steps)
-            view.invalidate()
-            shown["steps"] = steps
+        if shown.get("steps") != axis_limit(steps):
+            ax_lr.set_xlim(0, axis_limit(steps))
+            ax_loss.set_xlim(0, axis_limit(steps))
+            view.invalidate(ax_lr, ax_loss)
+            shown["steps"] = axis_limit(steps)
         kwargs = {"step_size": step_size, "gamma": gamma, "warmup": warmup,
                   "pct_start": pct_start}
         lrs = schedule_lrs(schedule, lr, steps, **kwargs)

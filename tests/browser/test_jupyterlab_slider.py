@@ -94,6 +94,21 @@ def _stop(proc: subprocess.Popen) -> None:
             proc.wait(timeout=5)
 
 
+def _press_and_time(page, handle, key: str) -> float:
+    """Press a key on the slider; ms until the playground's image has a new source."""
+    page.evaluate(
+        f"""() => {{
+            const img = document.querySelector('{PLAYGROUND} img');
+            window.__src = img.src; window.__t0 = performance.now(); window.__dt = null;
+            new MutationObserver((_, obs) => {{
+                window.__dt = performance.now() - window.__t0; obs.disconnect();
+            }}).observe(img, {{attributes: true, attributeFilter: ['src']}});
+        }}""")
+    handle.press(key)
+    page.wait_for_function("window.__dt !== null", timeout=20_000)
+    return page.evaluate("window.__dt")
+
+
 @pytest.fixture
 def lab(tmp_path):
     """A JupyterLab server on a free port serving a temporary copy of the notebook."""
@@ -175,6 +190,11 @@ def test_learning_rate_slider_redraws_the_plot(lab):
             pixels_after = image.screenshot(path=str(ARTIFACTS / "01_plot_after.png"))
             page.screenshot(path=str(ARTIFACTS / "01_after.png"))
             value_after = readout.inner_text()
+            latencies = [_press_and_time(page, handle, key) for key in ["ArrowRight"] * 4
+                         + ["ArrowLeft"] * 4]
+            (ARTIFACTS / "key_to_redraw_ms.txt").write_text(
+                "key press to new plot image in the page, ms: "
+                + ", ".join(f"{ms:.0f}" for ms in latencies) + "\n", encoding="utf-8")
             errors = page.locator("[data-mime-type='application/vnd.jupyter.stderr']").count()
         finally:
             browser.close()
