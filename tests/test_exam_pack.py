@@ -272,3 +272,24 @@ def test_state_memory_column_matches_course_lib_optimizers(row):
         arrays = [v for v in opt.state.get(k, {}).values()
                   if isinstance(v, np.ndarray) and v.shape == p.shape]
         assert len(arrays) == row.state, f"{row.name}: table says {row.state}, keeps {len(arrays)}"
+
+
+def test_warmup_fix_matches_pytorch_linear_lr_as_written():
+    # Practice Q04: η₀·(t + 1)/W for t < W is LinearLR(start_factor=1/W, total_iters=W − 1).
+    import warnings
+
+    from course_lib.optim import SGD
+    from course_lib.optim.lr_scheduler import LinearLR
+
+    lr0, W = 0.1, 5
+    opt = SGD([np.zeros(1)], lr=lr0)
+    with warnings.catch_warnings():   # stepping the scheduler alone, to read its values
+        warnings.simplefilter("ignore", UserWarning)
+        sched = LinearLR(opt, start_factor=1 / W, total_iters=W - 1)
+        values = []
+        for _ in range(W):
+            values.append(opt.param_groups[0]["lr"])
+            sched.step()
+    assert values == pytest.approx([lr0 * (t + 1) / W for t in range(W)], rel=1e-12)
+    text = (EXAM / "practice" / "short_10pt.md").read_text(encoding="utf-8")
+    assert text.count("LinearLR(start_factor=1/W, total_iters=W − 1)") == 2
