@@ -57,6 +57,10 @@ def environment() -> dict[str, str]:
     env = dict(os.environ)
     env["PATH"] = str(BIN) + os.pathsep + env.get("PATH", "")
     env["VIRTUAL_ENV"] = str(VENV)
+    # The course's matrices are tiny: a BLAS thread pool costs more than it saves (on a 2-core
+    # machine chapter 09's batch-size cells ran 12x slower with it). Kernels inherit this.
+    for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        env.setdefault(var, "1")
     return env
 
 

@@ -237,6 +237,7 @@ def plot_lr_finder(result: LRFinderResult, ax=None, *, show_raw: bool = True,
     """
     import matplotlib.pyplot as plt
 
+    from course_lib.plotting import framed_legend
     from course_lib.style import setup_fonts
 
     setup_fonts()
@@ -245,7 +246,7 @@ def plot_lr_finder(result: LRFinderResult, ax=None, *, show_raw: bool = True,
     if show_raw:
         ax.plot(result.lrs, result.losses, color="0.75", lw=1,
                 label=text("미니배치 손실", "mini-batch loss"))
-    ax.plot(result.lrs, result.smoothed, lw=2, label=text("평활한 손실", "smoothed loss"))
+    ax.plot(result.lrs, result.smoothed, lw=2, label=text("평활화한 손실", "smoothed loss"))
     if mark_suggestion and result.suggested_lr is not None:
         ax.axvline(result.suggested_lr, color="C3", ls="--",
                    label=text(f"제안 학습률 {result.suggested_lr:.2g}",
@@ -258,5 +259,5 @@ def plot_lr_finder(result: LRFinderResult, ax=None, *, show_raw: bool = True,
     ax.set_xlabel(term("learning_rate") + text(" (로그 눈금)", " (log scale)"))
     ax.set_ylabel(term("loss"))
     ax.set_title(text("학습률 범위 테스트", "learning-rate range test"))
-    ax.legend()
+    framed_legend(ax, loc="lower left")  # framed: readable over the grey mini-batch line
     return ax

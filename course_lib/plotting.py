@@ -13,6 +13,7 @@ Helpers
 ``plot_loss_curve(losses, ax)``           loss against step (log scale by default)
 ``plot_schedule(lrs, ax)``                learning rate against step
 ``status_text(ax)`` / ``divergence_message(step)``   the "diverged at step k" label
+``framed_legend(ax)``                     a legend in a white box, readable over contours
 ``finite_prefix(values)``                 the part of a run before it blew up
 """
 
@@ -22,8 +23,10 @@ import math
 from collections.abc import Mapping, Sequence
 
 import numpy as np
+from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.contour import QuadContourSet
+from matplotlib.legend import Legend
 from matplotlib.lines import Line2D
 from matplotlib.text import Text
 
@@ -305,6 +308,24 @@ def status_text(ax: Axes, *, loc: str = "upper center") -> Text:
                    bbox={"boxstyle": "round,pad=0.25", "fc": "white", "ec": "0.7", "alpha": 0.9})
 
 
+def framed_legend(ax: Axes, *, handles: Sequence[Artist] | None = None, loc: str = "best",
+                  fontsize: float = 8) -> Legend:
+    """A legend in a white, nearly opaque box, so contour lines and curves do not cross it.
+
+    The course style draws legends without a frame, which reads well beside curves but not
+    over contour lines.  ``handles`` limits the legend to those artists (their labels).
+
+    Examples
+    --------
+    >>> line = plot_trajectory(np.array([[0.0, 1.0], [0.5, 0.5]]), label="GD")
+    >>> framed_legend(line.axes).get_frame_on()
+    True
+    """
+    kwargs = {} if handles is None else {"handles": list(handles)}
+    return ax.legend(**kwargs, loc=loc, fontsize=fontsize, frameon=True, framealpha=0.9,
+                     facecolor="white", edgecolor="0.8")
+
+
 def log_limits(values: Sequence[float], floor: float = 1e-12) -> tuple[float, float]:
     """Limits of a log axis that hold positive ``values``, padded to whole decades."""
     v = np.asarray(values, dtype=float)
@@ -363,7 +384,7 @@ def compare_trajectories(
         color = None if colors is None else colors.get(label)
         plot_trajectory(path, ax, label=label, color=color)
     ax.set_title(title if title is not None else landscape.name)
-    ax.legend(fontsize=8, loc="best")
+    framed_legend(ax)  # over contour lines an unframed legend is hard to read
     ax.figure.tight_layout()
     return ax
 

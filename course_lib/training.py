@@ -120,6 +120,9 @@ class History:
         "loss > threshold", "gradient norm", "update norm", "epoch loss",
         "validation loss") and
         ``diverged_value`` holds its value.
+    divergence_limit : float or None
+        The loss above which the run counts as diverged,
+        ``divergence_threshold × max(first loss, 1)``; None without a threshold.
     stopped_early, best_epoch, best_loss
         Early stopping: whether it fired, the epoch (from 1) whose weights were kept, and
         the monitored loss there.
@@ -138,6 +141,7 @@ class History:
     diverged_at: int | None = None
     diverged_value: float | None = None
     diverged_reason: str | None = None
+    divergence_limit: float | None = None
     stopped_early: bool = False
     best_epoch: int | None = None
     best_loss: float | None = None
@@ -145,15 +149,38 @@ class History:
     n_epochs: int = 0
 
     def summary(self) -> str:
-        """One line on how the run ended (English; figures use course_lib.i18n)."""
+        """One line on how the run ended (English; figures use course_lib.i18n).
+
+        Examples
+        --------
+        >>> h = History(diverged=True, diverged_at=5, diverged_value=127001263.8,
+        ...             diverged_reason="loss > threshold", divergence_limit=1.2e3, n_epochs=6)
+        >>> where, what = h.summary().split(": ")
+        >>> where
+        'diverged at step 5 (counted from 0) in epoch 6'
+        >>> what
+        'loss = 1.27e+08 exceeded the threshold 1.2e+03'
+        """
         if self.diverged:
-            return (f"diverged at step {self.diverged_at} ({self.diverged_reason} = "
-                    f"{self.diverged_value!r}) in epoch {self.n_epochs}")
+            return self._divergence_summary()
         end = f"{self.n_epochs} epoch(s), {self.n_steps} step(s)"
         last = f", final training loss {self.train_loss[-1]:.6g}" if self.train_loss else ""
         if self.stopped_early:
             return f"stopped early after {end}; best epoch {self.best_epoch}{last}"
         return f"finished {end}{last}"
+
+
+    def _divergence_summary(self) -> str:
+        # Steps count from 0 (diverged_at is the number of updates done), epochs from 1.
+        value = f"{self.diverged_value:.3g}"
+        if self.diverged_reason in ("epoch loss", "validation loss"):  # measured after the epoch
+            return (f"diverged at the end of epoch {self.n_epochs}, after {self.diverged_at} "
+                    f"step(s): {self.diverged_reason} = {value} is not finite")
+        where = f"diverged at step {self.diverged_at} (counted from 0) in epoch {self.n_epochs}"
+        if self.diverged_reason == "loss > threshold":
+            limit = "" if self.divergence_limit is None else f" {self.divergence_limit:.3g}"
+            return f"{where}: loss = {value} exceeded the threshold{limit}"
+        return f"{where}: {self.diverged_reason} = {value} is not finite"
 
 
 class _Diverged(Exception):
@@ -208,6 +235,7 @@ class _Run:
     def check_loss(self, loss: float) -> None:
         if self.limit is None:  # the first loss sets the divergence threshold
             self.limit = math.inf if self.threshold is None else self.threshold * max(loss, 1.0)
+            self.hist.divergence_limit = None if self.threshold is None else self.limit
         if not math.isfinite(loss):
             raise _Diverged(self.hist.n_steps, loss, "loss")
         if loss > self.limit:

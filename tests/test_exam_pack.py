@@ -293,3 +293,59 @@ def test_warmup_fix_matches_pytorch_linear_lr_as_written():
     assert values == pytest.approx([lr0 * (t + 1) / W for t in range(W)], rel=1e-12)
     text = (EXAM / "practice" / "short_10pt.md").read_text(encoding="utf-8")
     assert text.count("LinearLR(start_factor=1/W, total_iters=W − 1)") == 2
+
+
+# ------------------------------------------------------------ the comparison tables
+def test_warmup_row_names_the_linear_lr_that_gives_its_formula():
+    # The row's formula η₀·(t + 1)/W (t < W), then η₀, computed by hand; the PyTorch column
+    # is parsed and run through course_lib's LinearLR (PyTorch semantics).
+    import warnings
+
+    from course_lib.optim import SGD
+    from course_lib.optim.lr_scheduler import LinearLR
+    from course_lib.quiz.summary import SCHEDULES
+
+    row = next(r for r in SCHEDULES if r.name[1] == "linear warmup")
+    assert row.formula.startswith("η₀·(t + 1)/W")
+    args = re.fullmatch(r"LinearLR\((.*)\)", row.torch).group(1)
+    lr0 = 0.1
+    for W in (2, 5, 10):
+        kwargs = {}
+        for arg in args.split(", "):
+            name, expr = arg.split("=")
+            kwargs[name] = eval(expr.replace("−", "-"), {"__builtins__": {}}, {"W": W})
+        opt = SGD([np.zeros(1)], lr=lr0)
+        with warnings.catch_warnings():   # stepping the scheduler alone, to read its values
+            warnings.simplefilter("ignore", UserWarning)
+            sched = LinearLR(opt, **kwargs)
+            values = []
+            for _ in range(W + 3):
+                values.append(opt.param_groups[0]["lr"])
+                sched.step()
+        expected = [lr0 * (t + 1) / W if t < W else lr0 for t in range(W + 3)]
+        assert values == pytest.approx(expected, rel=1e-12), row.torch
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_hyperparameter_column_marks_values_that_are_not_defaults(lang):
+    import inspect
+
+    import course_lib.optim as optim
+    from course_lib.quiz.summary import optimizer_rows
+
+    head, *rows = optimizer_rows(lang)
+    column = next(i for i, h in enumerate(head) if h.startswith(("하이퍼", "hyper")))
+    assert "*" in head[column]
+    for table_row, row in zip(rows, OPTIMIZERS, strict=True):
+        params = inspect.signature(getattr(optim, row.cls)).parameters
+        items = re.findall(r"(\w+)=(\([^)]*\)\*?|[^,]+)", table_row[column])
+        assert [name for name, _ in items] == list(row.hyper)
+        for name, value in items:
+            number = eval(value.rstrip("*"), {"__builtins__": {}})  # "0.9" or "(0.9, 0.999)"
+            if value.endswith("*"):  # set by the row, not the default
+                assert row.kwargs[name] != params[name].default and number == row.kwargs[name]
+            else:
+                assert number == params[name].default, (row.name, name)
+    # torch.optim.SGD's momentum defaults to 0: the momentum rows must not pass 0.9 as one
+    momentum_rows = [r for r in rows if r[0] in ("SGD + momentum", "Nesterov")]
+    assert len(momentum_rows) == 2 and all("momentum=0.9*" in r[column] for r in momentum_rows)

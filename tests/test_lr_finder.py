@@ -185,6 +185,9 @@ def test_plot_uses_course_language():
         ax = plot_lr_finder(res)
         assert ax.get_xlabel().startswith("학습률") and ax.get_xscale() == "log"
         assert ax.get_title() == "학습률 범위 테스트"
+        # the lesson (chapter 09) calls the thick line 평활화한 손실
+        assert [t.get_text() for t in ax.get_legend().get_texts()][:2] == [
+            "미니배치 손실", "평활화한 손실"]
     finally:
         set_language("en")
         matplotlib.pyplot.close("all")

@@ -30,6 +30,16 @@ def test_compare_trajectories_draws_one_line_per_path_with_its_label():
     assert ax.get_title() == "quadratic bowl (condition number 10)"
 
 
+def test_compare_trajectories_legend_is_framed_over_the_contours():
+    # The course style turns legend frames off; over contour lines the legend needs its box.
+    ax = plotting.compare_trajectories(landscapes.quadratic(), {"GD": np.zeros((3, 2))})
+    legend = ax.get_legend()
+    assert legend.get_frame_on()
+    face = legend.get_frame().get_facecolor()
+    assert face[:3] == (1.0, 1.0, 1.0) and face[3] >= 0.8  # white, nearly opaque
+    assert legend.get_texts()[0].get_fontsize() <= 8
+
+
 def test_compare_trajectories_title_follows_the_language():
     set_language("ko")
     try:

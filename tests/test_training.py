@@ -207,7 +207,12 @@ def test_divergence_is_reported_at_the_right_step_without_warnings(line):
     assert hist.diverged_value == pytest.approx(losses[first_bad], rel=1e-9)
     assert hist.n_epochs == first_bad + 1 and len(hist.train_loss) == first_bad
     assert hist.diverged_reason == "loss > threshold"
-    assert "diverged at step" in hist.summary()
+    limit = 1e6 * max(losses[0], 1.0)
+    assert hist.divergence_limit == pytest.approx(limit, rel=1e-12)
+    # steps count from 0, epochs from 1 (one full-batch step per epoch); 3 significant digits
+    assert hist.summary() == (
+        f"diverged at step {first_bad} (counted from 0) in epoch {first_bad + 1}: "
+        f"loss = {losses[first_bad]:.3g} exceeded the threshold {limit:.3g}")
 
 
 def test_divergence_on_nan_with_threshold_off(line):
@@ -219,6 +224,10 @@ def test_divergence_on_nan_with_threshold_off(line):
                      divergence_threshold=None)
     assert hist.diverged and not math.isfinite(hist.diverged_value)
     assert hist.diverged_reason in ("loss", "gradient norm", "update norm")
+    assert hist.divergence_limit is None
+    assert hist.summary() == (
+        f"diverged at step {hist.diverged_at} (counted from 0) in epoch {hist.n_epochs}: "
+        f"{hist.diverged_reason} = {hist.diverged_value} is not finite")
 
 
 class ScriptedModel(Model):
@@ -249,6 +258,15 @@ def test_early_stopping_patience_min_delta_and_best_weights():
     assert hist.stopped_early and hist.n_epochs == 6 and hist.best_epoch == 3
     assert hist.best_loss == 3.0 and hist.val_loss == val[:6]
     np.testing.assert_allclose(model.params[0], [-0.3])  # one step per epoch, lr 0.1
+
+
+def test_divergence_found_after_an_epoch_says_so():
+    model = ScriptedModel([3.0, math.inf])
+    X, y = np.zeros((2, 1)), np.zeros(2)
+    hist = train(model, X, y, SGD(model.params, lr=1.0), epochs=5, X_val=X + 1, y_val=y)
+    assert (hist.diverged_reason, hist.diverged_at, hist.n_epochs) == ("validation loss", 2, 2)
+    assert hist.summary() == ("diverged at the end of epoch 2, after 2 step(s): "
+                              "validation loss = inf is not finite")
 
 
 def test_early_stopping_restores_best_even_without_firing():

@@ -310,3 +310,106 @@ def test_bad_arguments_name_themselves(name, kwargs, argument):
 def test_bad_language_is_refused():
     with pytest.raises(ValueError, match="lang"):
         widgets.lr_1d_playground("fr")
+
+
+# --------------------------------------------------------------------------- labels and legends
+
+
+def legend_texts(ax) -> list[str]:
+    return [t.get_text() for t in ax.get_legend().get_texts()]
+
+
+def overlap(a, b) -> bool:
+    return a.x0 < b.x1 and b.x0 < a.x1 and a.y0 < b.y1 and b.y0 < a.y1
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_race_legend_names_only_the_visible_runs_in_the_glossarys_words(lang):
+    from course_lib.i18n import GLOSSARY
+
+    momentum, nesterov = (GLOSSARY[k][0 if lang == "ko" else 1] for k in ("momentum", "nesterov"))
+    pg = widgets.optimizer_race(lang, optimizers=("sgd", "momentum", "adagrad", "rmsprop"))
+    ax_loss = pg.view.fig.axes[1]
+    assert legend_texts(ax_loss) == ["SGD", f"SGD + {momentum}", "AdaGrad", "RMSprop"]
+    pg.controls["show_nesterov"].value = True
+    pg.controls["show_sgd"].value = False
+    assert legend_texts(ax_loss) == [f"SGD + {momentum}", nesterov, "AdaGrad", "RMSprop"]
+    assert pg.controls["show_nesterov"].description == nesterov
+    for name in ("sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "adamw"):
+        pg.controls[f"show_{name}"].value = False
+    assert ax_loss.get_legend() is None
+    assert pg.png.startswith(PNG_MAGIC)
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+@pytest.mark.parametrize("name", ["momentum_playground", "optimizer_race"])
+def test_map_title_is_the_drop_down_label(name, lang):
+    pg = build(name, lang)
+    dropdown = pg.controls["landscape"]
+    for key in ("valley", "rosenbrock"):
+        dropdown.value = key
+        label = next(text for text, value in dropdown.options if value == key)
+        assert pg.view.fig.axes[0].get_title() == label
+    assert "50" in dict((v, t) for t, v in dropdown.options)["valley"]  # κ of the valley
+
+
+@pytest.mark.parametrize("lang,note,constant", [
+    ("en", "lr: start 0.1 → end 0.00625", "constant learning rate"),
+    ("ko", "학습률: 처음 0.1 → 마지막 0.00625", "고정 학습률"),
+])
+def test_schedule_note_states_start_and_end_lr_plainly(lang, note, constant):
+    # StepLR defaults of the explorer: step_size 20, gamma 0.5 over 100 steps, so the last
+    # step (t = 99) uses 0.1 · 0.5^⌊99/20⌋ = 0.1 · 0.5^4 = 0.00625.
+    pg = widgets.schedule_explorer(lang, schedule="step", lr=0.1, steps=100)
+    assert note in texts_of(pg)
+    ax_loss = pg.view.fig.axes[1]
+    assert legend_texts(ax_loss) == [constant, dict(
+        (v, t) for t, v in pg.controls["schedule"].options)["step"]]
+    assert ax_loss.get_legend().get_frame_on()
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+@pytest.mark.parametrize("lr_range,shown", [((0.01, 4.0), 3), ((0.01, 3.0), 3),
+                                            ((0.01, 2.1), 2)])
+def test_lr_strip_band_labels_stay_inside_their_bands(lang, lr_range, shown):
+    from course_lib.i18n import term
+
+    pg = widgets.lr_1d_playground(lang, lr_range=lr_range, lr=0.3)
+    strip = pg.view.fig.axes[2]
+    renderer = pg.view.fig.canvas.get_renderer()
+    names = [term(k, lang) for k in ("converged", "oscillating", "diverged")]
+    labels = sorted((t for t in strip.texts if t.get_text() in names),
+                    key=lambda t: names.index(t.get_text()))
+    assert len(labels) == 3
+    # parabola, L = 1: bands [lo, 1], [1, 2], [2, hi]
+    edges = strip.transData.transform([(x, 0.5) for x in (lr_range[0], 1.0, 2.0, lr_range[1])])
+    boxes = [t.get_window_extent(renderer) for t in labels]
+    for label, box, left, right in zip(labels, boxes, edges[:-1, 0], edges[1:, 0], strict=True):
+        assert not label.get_visible() or left < box.x0 and box.x1 < right, label.get_text()
+    visible = [b for t, b in zip(labels, boxes, strict=True) if t.get_visible()]
+    assert len(visible) == shown  # a band too narrow for its word (2 to 2.1) shows none
+    assert not any(overlap(a, b) for i, a in enumerate(visible) for b in visible[i + 1:])
+
+
+def test_batch_size_legends_name_both_runs_and_the_loss_axis_has_no_minor_labels():
+    from matplotlib.ticker import NullFormatter
+
+    pg = widgets.batch_size_playground("en", batch_size=8, n_samples=64)
+    ax_map, ax_loss = pg.view.fig.axes
+    assert legend_texts(ax_map) == ["batch (B = 64)", "mini-batch (B = 8)"]
+    assert legend_texts(ax_loss)[:2] == ["batch (B = 64)", "mini-batch (B = 8)"]
+    pg.controls["batch_size"].value = 2
+    assert legend_texts(ax_map)[1] == "mini-batch (B = 2)"
+    assert isinstance(ax_loss.yaxis.get_minor_formatter(), NullFormatter)
+    pg.view.fig.canvas.draw()
+    low, high = ax_loss.get_ylim()
+    ticks = [(loc, t.get_text()) for loc, t in zip(ax_loss.get_yticks(),
+                                                   ax_loss.get_yticklabels(), strict=True)
+             if low <= loc <= high]
+    # the labelled ticks inside the axis are 1, 2, 5 × 10^k, written as plain numbers
+    assert len(ticks) >= 3
+    for loc, label in ticks:
+        assert float(label) == pytest.approx(loc)
+        mantissa = loc / 10 ** math.floor(math.log10(loc) + 1e-9)
+        assert any(mantissa == pytest.approx(m) for m in (1, 2, 5)), loc
+    assert not any(t.get_text() for t in ax_loss.yaxis.get_minorticklabels())

@@ -104,7 +104,7 @@ SCHEDULES: tuple[ScheduleRow, ...] = (
                 ("부드럽게 η_min까지; SGDR(Loshchilov & Hutter 2017)",
                  "smoothly down to η_min; SGDR (Loshchilov & Hutter 2017)")),
     ScheduleRow(("선형 워밍업", "linear warmup"), "η₀·(t + 1)/W  (t < W)",
-                "LinearLR(start_factor, total_iters=W)",
+                "LinearLR(start_factor=1/W, total_iters=W − 1)",
                 ("첫 에폭부터 η > 0; 큰 배치·트랜스포머에 사용(Goyal et al. 2017)",
                  "η > 0 from epoch 0; for large batches and Transformers (Goyal et al. 2017)")),
     ScheduleRow(("원사이클", "one-cycle"), "η: low → η_max → ≪ η₀;  μ: reverse",
@@ -117,23 +117,36 @@ SCHEDULES: tuple[ScheduleRow, ...] = (
 )
 
 _HEAD = {
-    "optimizer": (("옵티마이저", "업데이트 규칙", "파라미터당 상태", "하이퍼파라미터(기본값)",
+    "optimizer": (("옵티마이저", "업데이트 규칙", "파라미터당 상태",
+                   "하이퍼파라미터 (기본값; *는 기본값이 아닌 흔히 쓰는 값)",
                    "장점", "대표 용도", "출처"),
                   ("optimizer", "update rule", "state per parameter",
-                   "hyper-parameters (defaults)", "strengths", "typical use", "source")),
+                   "hyper-parameters (defaults; * a common setting, not the default)",
+                   "strengths",
+                   "typical use", "source")),
     "schedule": (("스케줄", "η(t)", "PyTorch", "특징"), ("schedule", "η(t)", "PyTorch", "notes")),
 }
 
 
 def defaults_text(row: OptimizerRow) -> str:
-    """The row's hyper-parameters with course_lib.optim's defaults (PyTorch's), as text."""
+    """The row's hyper-parameters with course_lib.optim's defaults (PyTorch's), as text.
+
+    A value the row sets itself (momentum 0.9: torch's default is 0) is not a default and
+    is marked with ``*``.
+
+    Examples
+    --------
+    >>> defaults_text(OPTIMIZERS[1])
+    'lr=0.001, momentum=0.9*'
+    """
     import course_lib.optim as optim
 
     params = inspect.signature(getattr(optim, row.cls)).parameters
     shown = []
     for name in row.hyper:
-        value = row.kwargs.get(name, params[name].default)
-        shown.append(f"{name}={_fmt(value)}")
+        default = params[name].default
+        value = row.kwargs.get(name, default)
+        shown.append(f"{name}={_fmt(value)}" + ("" if value == default else "*"))
     return ", ".join(shown)
 
 

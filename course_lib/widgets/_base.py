@@ -71,6 +71,11 @@ class FigureView:
             self._dynamic.append(artist)
         return artists[0]
 
+    def forget(self, artist: Artist) -> None:
+        """Stop drawing a dynamic artist (say, a legend that was replaced by a new one)."""
+        if artist in self._dynamic:
+            self._dynamic.remove(artist)
+
     def invalidate(self, *axes: Axes) -> None:
         """Forget the cached background: all of it, or only the part of the given axes.
 

@@ -14,7 +14,12 @@ import numpy as np
 
 from course_lib import landscapes, optim, training
 from course_lib.i18n import term, text
-from course_lib.plotting import OPTIMIZER_COLORS, contour_landscape, divergence_message
+from course_lib.plotting import (
+    OPTIMIZER_COLORS,
+    contour_landscape,
+    divergence_message,
+    framed_legend,
+)
 from course_lib.widgets._base import FigureView, axis_limit
 
 #: Landscapes offered in the drop-downs: key -> factory (fixed settings, so cache keys hold).
@@ -26,18 +31,21 @@ LANDSCAPES: dict[str, Callable[[], landscapes.Landscape]] = {
 }
 
 
-def landscape_options(lang: str) -> list[tuple[str, str]]:
-    """Drop-down entries ``(label, key)`` for :data:`LANDSCAPES`."""
-    labels = {"valley": text("좁은 골짜기 (조건수 50)", "narrow valley (condition number 50)",
-                             lang)}
-    return [(labels.get(k) or _name(LANDSCAPES[k](), lang), k) for k in LANDSCAPES]
-
-
-def _name(landscape, lang: str) -> str:
+def landscape_label(key: str, lang: str) -> str:
+    """The name of a landscape of :data:`LANDSCAPES`, the same in the drop-down and the map."""
+    if key == "valley":  # the lessons call this bowl a valley; its own name says "quadratic"
+        return text("좁은 골짜기 (조건수 50)", "narrow valley (condition number 50)", lang)
+    landscape = LANDSCAPES[key]()
     return landscape.name_ko if lang == "ko" else landscape.name_en
 
 
-#: Each optimizer of the race: (label, course_lib.optim class or None for plain GD, kwargs).
+def landscape_options(lang: str) -> list[tuple[str, str]]:
+    """Drop-down entries ``(label, key)`` for :data:`LANDSCAPES`."""
+    return [(landscape_label(k, lang), k) for k in LANDSCAPES]
+
+
+#: Each optimizer of the race: (name, course_lib.optim class or None for plain GD, kwargs).
+#: The names are the libraries' own; :func:`optimizer_label` translates the two that are not.
 OPTIMIZERS: dict[str, tuple[str, type | None, dict]] = {
     "sgd": ("SGD", None, {}),
     "momentum": ("SGD + momentum", optim.SGD, {"momentum": 0.9}),
@@ -47,6 +55,15 @@ OPTIMIZERS: dict[str, tuple[str, type | None, dict]] = {
     "adam": ("Adam", optim.Adam, {}),
     "adamw": ("AdamW", optim.AdamW, {}),
 }
+
+
+def optimizer_label(name: str, lang: str) -> str:
+    """The label of a race entry in ``lang``: glossary terms for momentum and Nesterov."""
+    if name == "momentum":
+        return "SGD + " + term("momentum", lang)
+    if name == "nesterov":
+        return term("nesterov", lang)
+    return OPTIMIZERS[name][0]
 
 
 class RunCache:
@@ -88,23 +105,24 @@ class RaceFigure:
         self.ax_map, self.ax_loss = self.view.fig.subplots(
             1, 2, gridspec_kw={"width_ratios": (1.05, 1), "wspace": 0.28})
         self.runs = runs
-        self.labels = {r: (labels or {}).get(r, OPTIMIZERS[r][0]) for r in runs}
+        self.labels = {r: (labels or {}).get(r) or optimizer_label(r, lang) for r in runs}
         self.landscape = None
+        self._in_legend: tuple[str, ...] | None = None
 
     def set_steps(self, steps: int) -> None:
         """Fit the loss axis to the number of steps (a full redraw, contours kept)."""
         self.ax_loss.set_xlim(0, axis_limit(steps))
         self.view.invalidate(self.ax_loss)
 
-    def set_landscape(self, landscape) -> None:
-        """Redraw contours and axes for a new landscape."""
+    def set_landscape(self, landscape, title: str) -> None:
+        """Redraw contours and axes for a new landscape (``title`` goes above the map)."""
         lang, dyn = self.lang, self.view.dynamic
         self.ax_map.clear()
         self.ax_loss.clear()
         self.view._dynamic.clear()
         self.landscape = landscape
         contour_landscape(landscape, self.ax_map, resolution=90, levels=14)
-        self.ax_map.set_title(_name(landscape, lang), fontsize=10)
+        self.ax_map.set_title(title, fontsize=10)
         x0 = landscape.start
         self.ax_map.plot([x0[0]], [x0[1]], "s", color="black", markersize=5)
         self.f_min = float(landscape.value(landscape.minima[0])) if len(landscape.minima) else 0.0
@@ -121,7 +139,7 @@ class RaceFigure:
         self.ax_loss.set_ylim(gap0 * 1e-10, gap0 * 1e3)
         self.ax_loss.set_xlabel(term("step", lang))
         self.ax_loss.set_ylabel("f(x) − f(x*)")
-        self.ax_loss.legend(loc="lower left", fontsize=8)
+        self._in_legend, self.legend = None, None  # clear() removed it; show() makes one
         self.status = dyn(self.ax_loss.text(
             0.97, 0.97, "", transform=self.ax_loss.transAxes, ha="right", va="top",
             fontsize=9, color="#d62728", zorder=10,
@@ -146,3 +164,18 @@ class RaceFigure:
                 notes.append(f"{self.labels[r]}: {divergence_message(traj.diverged_at, self.lang)}")
         self.status.set_text("\n".join(notes))
         self.status.set_visible(bool(notes))
+        self._update_legend([r for r in self.runs if trajectories.get(r) is not None])
+
+    def _update_legend(self, visible: list[str]) -> None:
+        # The legend names only the visible runs, so it is remade when they change.  It is
+        # dynamic (drawn over the curves, not under them), so no background is redrawn.
+        if tuple(visible) == self._in_legend:
+            return
+        self._in_legend = tuple(visible)
+        if self.legend is not None:
+            self.view.forget(self.legend)
+            self.legend.remove()
+            self.legend = None
+        if visible:
+            self.legend = self.view.dynamic(framed_legend(
+                self.ax_loss, handles=[self.losses[r] for r in visible], loc="lower left"))

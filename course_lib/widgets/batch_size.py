@@ -12,6 +12,7 @@ import math
 
 import ipywidgets as widgets
 import numpy as np
+from matplotlib.ticker import FormatStrFormatter, LogLocator, NullFormatter
 
 from course_lib import data
 from course_lib.i18n import resolve, term, text
@@ -20,6 +21,7 @@ from course_lib.plotting import (
     DIVERGENCE_FACTOR,
     contour_landscape,
     divergence_message,
+    framed_legend,
     status_text,
 )
 from course_lib.training import minibatches
@@ -121,23 +123,33 @@ def batch_size_playground(
     contour_landscape(bowl, ax_map, resolution=80, levels=12)
     ax_map.set_xlabel(term("weight", lang) + " w")
     ax_map.set_ylabel("b")
+    full_label = term("batch", lang) + f" (B = {n})"
     (full_path,) = ax_map.plot([], [], "o-", color="0.3", markersize=3, linewidth=1.2,
-                               label=term("batch", lang) + f" (B = {n})")
-    (mini_path,) = ax_map.plot([], [], "-", color="#d62728", linewidth=0.9)
-    ax_map.legend(loc="upper left", fontsize=8)
+                               label=full_label)
+    (mini_path,) = ax_map.plot([], [], "-", color="#d62728", linewidth=0.9,
+                               label=term("mini_batch", lang))
     (full_loss,) = ax_loss.plot([], [], "o-", color="0.3", markersize=3, linewidth=1.2,
-                                label=term("batch", lang) + f" (B = {n})")
+                                label=full_label)
     (mini_loss,) = ax_loss.plot([], [], color="#d62728", linewidth=1.0,
                                 label=term("mini_batch", lang))
     best = float(bowl.value(bowl.minima[0]))
-    ax_loss.axhline(best, color="black", linestyle="--", linewidth=1)
+    ax_loss.axhline(best, color="black", linestyle="--", linewidth=1,
+                    label=text("최소 손실 (폐형 해)", "minimum (closed form)", lang))
     ax_loss.set_yscale("log")
-    ax_loss.set_ylim(best * 0.7, float(bowl.value(start)) * 5)
+    ax_loss.set_ylim(best * 0.7, float(bowl.value(start)) * 10)  # room for the legend
+    # Ticks at 1, 2, 5 × 10^k in plain numbers; the default minor labels (3×10⁰, 4×10⁰, ...)
+    # crowd this short axis.
+    ax_loss.yaxis.set_major_locator(LogLocator(subs=(1.0, 2.0, 5.0)))
+    ax_loss.yaxis.set_major_formatter(FormatStrFormatter("%g"))
+    ax_loss.yaxis.set_minor_formatter(NullFormatter())
     ax_loss.set_xlabel(term("epoch", lang))
     ax_loss.set_ylabel(term("loss", lang) + " (MSE)")
-    ax_loss.legend(loc="lower left", fontsize=8)
     status = status_text(ax_loss, loc="upper right")
-    view.dynamic(full_path, mini_path, full_loss, mini_loss, status)
+    # Legends are dynamic (drawn over the paths) and name the mini-batch size as it changes.
+    legends = [framed_legend(ax_map, loc="upper left"),
+               framed_legend(ax_loss, loc="upper right")]
+    legends[1].set_bbox_to_anchor((1.0, 0.86), transform=ax_loss.transAxes)  # under status
+    view.dynamic(full_path, mini_path, full_loss, mini_loss, status, *legends)
     view.fig.subplots_adjust(left=0.07, right=0.98, top=0.95, bottom=0.15)
 
     controls = {
@@ -158,6 +170,8 @@ def batch_size_playground(
         full, full_div = run_minibatch(bowl, lr, n, epochs, shuffle_seed, start)
         mini, mini_div = run_minibatch(bowl, lr, batch_size, epochs, shuffle_seed, start)
         per_epoch = math.ceil(n / batch_size)
+        for legend in legends:  # entry 1 is the mini-batch run in both
+            legend.get_texts()[1].set_text(term("mini_batch", lang) + f" (B = {batch_size})")
         full_path.set_data(full[:, 0], full[:, 1])
         mini_path.set_data(mini[:, 0], mini[:, 1])
         full_loss.set_data(np.arange(len(full)), bowl.value(full))

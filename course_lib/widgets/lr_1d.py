@@ -65,6 +65,21 @@ def _regime(path: np.ndarray, gap: np.ndarray) -> str:
     return "converged" if gap[-1] <= 1e-3 * gap[0] else "slow"
 
 
+def _fit_in_band(label, a: float, b: float) -> None:
+    """Shrink a band's label (down to 6 pt) until it fits between η = a and η = b; hide it
+    if even that is too wide (the band's colour and the status box still say it)."""
+    ax = label.axes
+    renderer = ax.figure.canvas.get_renderer()
+    left, right = ax.transData.transform([(a, 0.5), (b, 0.5)])[:, 0]
+
+    def fits() -> bool:
+        return label.get_window_extent(renderer).width <= 0.92 * (right - left)
+
+    while label.get_fontsize() > 6 and not fits():
+        label.set_fontsize(label.get_fontsize() - 0.5)
+    label.set_visible(fits())
+
+
 class _Lr1dFigure:
     """The three panels: f with the path, loss against step, the learning-rate strip."""
 
@@ -103,8 +118,8 @@ class _Lr1dFigure:
         self.ax_loss.set_xlabel(term("step", lang))
         self.ax_loss.set_ylabel("f(x) − f(x*)")
         self.status = dyn(status_text(self.ax_loss, loc="upper right"))
-        self._draw_strip(landscape)
         self.view.fig.subplots_adjust(left=0.09, right=0.98, top=0.91, bottom=0.13)
+        self._draw_strip(landscape)  # after the layout: it measures its labels
         self.view.invalidate()
 
     def _draw_strip(self, landscape) -> None:
@@ -123,8 +138,10 @@ class _Lr1dFigure:
             for a, b, key in spans:
                 if b > a:
                     ax.axvspan(a, b, color=_COLORS[key], alpha=0.25, lw=0)
-                    mid = np.sqrt(max(a, lo) * min(b, hi))
-                    ax.text(mid, 0.5, term(key, lang), ha="center", va="center", fontsize=9)
+                    a, b = max(a, lo), min(b, hi)
+                    label = ax.text(np.sqrt(a * b), 0.5, term(key, lang), ha="center",
+                                    va="center", fontsize=9)
+                    _fit_in_band(label, a, b)
             ax.axvline(2 / L, color="black", lw=1.2)
             ax.axvline(1 / L, color="0.4", lw=0.8, ls="--")
             for x, label in ((1 / L, "1/L"), (2 / L, f"2/L = {2 / L:.3g}")):
@@ -159,7 +176,7 @@ def lr_1d_playground(
     function: str = "parabola",
     lr: float = 0.3,
     steps: int = 20,
-    lr_range: tuple[float, float] = (0.01, 3.0),
+    lr_range: tuple[float, float] = (0.01, 4.0),
 ) -> Playground:
     """Chapter 01 playground: how the learning rate decides between converge, oscillate, diverge.
 
@@ -173,8 +190,9 @@ def lr_1d_playground(
         Starting learning rate, inside ``lr_range``.
     steps : int, default=20
         Number of gradient-descent steps, 1 to 100.
-    lr_range : (float, float), default=(0.01, 3.0)
-        Range of the logarithmic learning-rate slider.
+    lr_range : (float, float), default=(0.01, 4.0)
+        Range of the logarithmic learning-rate slider and of the strip under the plots
+        (up to 4/L on the parabola, so the "diverged" band is as wide as "oscillating").
 
     Returns
     -------

@@ -19,7 +19,13 @@ from course_lib.widgets._base import (
     int_slider,
     lr_slider,
 )
-from course_lib.widgets._race import LANDSCAPES, RaceFigure, RunCache, landscape_options
+from course_lib.widgets._race import (
+    LANDSCAPES,
+    RaceFigure,
+    RunCache,
+    landscape_label,
+    landscape_options,
+)
 
 _RUNS = ("sgd", "momentum", "nesterov")
 
@@ -81,7 +87,7 @@ def momentum_playground(
             built[landscape] = LANDSCAPES[landscape]()
         surface = built[landscape]
         if shown.get("landscape") != landscape:
-            figure.set_landscape(surface)
+            figure.set_landscape(surface, landscape_label(landscape, lang))
             shown["landscape"], shown["steps"] = landscape, None
         if shown["steps"] != axis_limit(steps):
             figure.set_steps(steps)

@@ -23,7 +23,9 @@ from course_lib.widgets._race import (
     OPTIMIZERS,
     RaceFigure,
     RunCache,
+    landscape_label,
     landscape_options,
+    optimizer_label,
 )
 
 #: Starting learning rates that make a fair race on the Rosenbrock function.
@@ -85,10 +87,10 @@ def optimizer_race(
         "landscape": dropdown(text("지형", "landscape", lang), landscape_options(lang), landscape),
         "steps": int_slider(term("step", lang), int(steps), 10, 500, 10),
     }
-    for name, (label, _, _) in OPTIMIZERS.items():
+    for name in OPTIMIZERS:
         controls[f"show_{name}"] = widgets.Checkbox(
-            value=name in optimizers, description=label, indent=False,
-            layout=widgets.Layout(width="150px"))
+            value=name in optimizers, description=optimizer_label(name, lang), indent=False,
+            layout=widgets.Layout(width="170px"))
         controls[f"lr_{name}"] = lr_slider(term("learning_rate", lang), start[name], *_LR_RANGE)
     figure = RaceFigure(lang, list(OPTIMIZERS))
     cache, built, shown = RunCache(), {}, {}
@@ -98,7 +100,7 @@ def optimizer_race(
             built[landscape] = LANDSCAPES[landscape]()
         surface = built[landscape]
         if shown.get("landscape") != landscape:
-            figure.set_landscape(surface)
+            figure.set_landscape(surface, landscape_label(landscape, lang))
             shown["landscape"], shown["steps"] = landscape, None
         if shown["steps"] != axis_limit(steps):
             figure.set_steps(steps)

@@ -14,7 +14,7 @@ import numpy as np
 from course_lib import landscapes, training
 from course_lib.i18n import resolve, term, text
 from course_lib.optim import SGD, lr_scheduler
-from course_lib.plotting import divergence_message, status_text
+from course_lib.plotting import divergence_message, framed_legend, status_text
 from course_lib.widgets._base import (
     FigureView,
     Playground,
@@ -122,11 +122,12 @@ def schedule_explorer(
     view = FigureView(figsize=(8.0, 3.3))
     ax_lr, ax_loss = view.fig.subplots(1, 2, gridspec_kw={"wspace": 0.3})
     (lr_line,) = ax_lr.plot([], [], color="#1f77b4", linewidth=1.8)
-    ax_lr.set_ylim(0, 1.05)
+    ax_lr.set_ylim(0, 1.2)  # room above η₀ for the note, which a constant lr would cross
+    ax_lr.set_yticks(np.linspace(0, 1, 6))
     ax_lr.set_xlabel(term("step", lang))
     ax_lr.set_ylabel(term("learning_rate", lang) + " / η₀")
     (const_line,) = ax_loss.plot([], [], color="0.6", linewidth=1.0,
-                                 label=text("상수 학습률", "constant lr", lang))
+                                 label=_relabel("constant", lang))
     (loss_line,) = ax_loss.plot([], [], color="#1f77b4", linewidth=1.4,
                                 label=term("lr_scheduling", lang))
     ax_loss.set_yscale("log")
@@ -135,11 +136,12 @@ def schedule_explorer(
     ax_loss.set_ylabel(term("loss", lang))
     ax_loss.set_title(text("잡음 섞인 기울기로 이차 함수 최소화", "noisy gradients on a bowl",
                            lang), fontsize=9)
-    ax_loss.legend(loc="lower left", fontsize=8)
+    # Dynamic (drawn last), so the noisy curves pass under the legend, not over it.
+    legend = framed_legend(ax_loss, loc="lower left")
     status = status_text(ax_loss, loc="upper right")
     lr_note = ax_lr.text(0.97, 0.97, "", transform=ax_lr.transAxes, ha="right", va="top",
                          fontsize=9)
-    view.dynamic(lr_line, lr_note, const_line, loss_line, status)
+    view.dynamic(lr_line, lr_note, const_line, loss_line, status, legend)
     view.fig.subplots_adjust(left=0.08, right=0.98, top=0.9, bottom=0.15)
     shown = {}
 
@@ -163,10 +165,12 @@ def schedule_explorer(
                   "pct_start": pct_start}
         lrs = schedule_lrs(schedule, lr, steps, **kwargs)
         lr_line.set_data(np.arange(steps), lrs / lr)
-        lr_note.set_text(f"η₀ = {lr:.3g}, η₀·{lrs[0] / lr:.3g} → η₀·{lrs[-1] / lr:.2g}")
+        lr_note.set_text(text(f"학습률: 처음 {lrs[0]:.3g} → 마지막 {lrs[-1]:.3g}",
+                              f"lr: start {lrs[0]:.3g} → end {lrs[-1]:.3g}", lang))
         const, scheduled = run("constant", lr, steps), run(schedule, lr, steps, **kwargs)
         const_line.set_data(np.arange(len(const.losses)), const.losses)
         loss_line.set_data(np.arange(len(scheduled.losses)), scheduled.losses)
+        legend.get_texts()[1].set_text(names[schedule])  # the blue curve is this schedule
         if scheduled.diverged:
             status.set_text(divergence_message(scheduled.diverged_at, lang))
         else:
@@ -180,7 +184,8 @@ def schedule_explorer(
 
 
 def _relabel(key: str, lang: str) -> str:
-    labels = {"constant": ("상수", "constant"), "step": ("계단 (StepLR)", "step (StepLR)"),
+    labels = {"constant": ("고정 학습률", "constant learning rate"),
+              "step": ("계단 (StepLR)", "step (StepLR)"),
               "exponential": ("지수 (ExponentialLR)", "exponential (ExponentialLR)"),
               "one_cycle": ("원사이클 (OneCycleLR)", "one-cycle (OneCycleLR)")}
     if key in labels:
