@@ -20,18 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-
-def _check_n(name: str, value, low: int = 1) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
-        raise ValueError(f"{name} must be an integer >= {low}, got {value!r}")
-    return int(value)
-
-
-def _check_nonneg(name: str, value) -> float:
-    value = float(value)
-    if not (value >= 0 and np.isfinite(value)):
-        raise ValueError(f"{name} must be a finite number >= 0, got {value!r}")
-    return value
+from course_lib._checks import check_int, check_nonnegative
 
 
 def linear_data(n_samples: int = 100, *, slope=3.0, intercept: float = 2.0,
@@ -64,7 +53,7 @@ def linear_data(n_samples: int = 100, *, slope=3.0, intercept: float = 2.0,
     >>> bool(np.allclose(y, 3 * X[:, 0] + 2))
     True
     """
-    n = _check_n("n_samples", n_samples)
+    n = check_int("n_samples", n_samples)
     w = np.atleast_1d(np.asarray(slope, dtype=float))
     if w.ndim != 1 or not np.all(np.isfinite(w)):
         raise ValueError(f"slope must be a finite number or 1-D array, got {slope!r}")
@@ -72,7 +61,7 @@ def linear_data(n_samples: int = 100, *, slope=3.0, intercept: float = 2.0,
     if scales.shape != w.shape or not np.all(scales > 0):
         raise ValueError(f"feature_scales must be {w.size} positive numbers (one per slope), "
                          f"got {feature_scales!r}")
-    noise = _check_nonneg("noise", noise)
+    noise = check_nonnegative("noise", noise)
     rng = np.random.default_rng(seed)
     X = rng.standard_normal((n, w.size)) * scales
     y = X @ w + float(intercept) + noise * rng.standard_normal(n)
@@ -80,7 +69,8 @@ def linear_data(n_samples: int = 100, *, slope=3.0, intercept: float = 2.0,
 
 
 def make_regression(n_samples: int = 100, n_features: int = 5, *, noise: float = 0.5,
-                    intercept: float = 1.0, return_coef: bool = False, seed: int = 0):
+                    intercept: float = 1.0, return_coef: bool = False, seed: int = 0
+                    ) -> tuple[np.ndarray, ...]:
     """Linear data with several N(0, 1) features and random true weights (uniform in [−2, 2]).
 
     Parameters
@@ -101,7 +91,7 @@ def make_regression(n_samples: int = 100, n_features: int = 5, *, noise: float =
     coef : ndarray of shape (n_features,)
         Only with ``return_coef=True``.
     """
-    d = _check_n("n_features", n_features)
+    d = check_int("n_features", n_features)
     coef = np.random.default_rng([seed, 1]).uniform(-2, 2, d)  # own stream: X stays put
     X, y = linear_data(n_samples, slope=coef, intercept=intercept, noise=noise, seed=seed)
     return (X, y, coef) if return_coef else (X, y)
@@ -116,8 +106,8 @@ def sine_data(n_samples: int = 40, *, noise: float = 0.2, seed: int = 0
     X : ndarray of shape (n_samples, 1)
     y : ndarray of shape (n_samples,)
     """
-    n = _check_n("n_samples", n_samples)
-    noise = _check_nonneg("noise", noise)
+    n = check_int("n_samples", n_samples)
+    noise = check_nonnegative("noise", noise)
     rng = np.random.default_rng(seed)
     x = rng.uniform(-1, 1, n)
     return x[:, None], np.sin(np.pi * x) + noise * rng.standard_normal(n)
@@ -147,9 +137,9 @@ def blobs(n_samples: int = 200, *, n_classes: int = 2, n_features: int = 2,
     y : ndarray of int, shape (n_samples,)
         Labels 0, …, n_classes − 1.
     """
-    n = _check_n("n_samples", n_samples)
-    k = _check_n("n_classes", n_classes, low=2)
-    d = _check_n("n_features", n_features, low=2)
+    n = check_int("n_samples", n_samples)
+    k = check_int("n_classes", n_classes, low=2)
+    d = check_int("n_features", n_features, low=2)
     if not spread > 0:
         raise ValueError(f"spread must be > 0, got {spread!r}")
     rng = np.random.default_rng(seed)
@@ -171,8 +161,8 @@ def two_moons(n_samples: int = 200, *, noise: float = 0.15, seed: int = 0
     X : ndarray of shape (n_samples, 2)
     y : ndarray of int, shape (n_samples,)
     """
-    n = _check_n("n_samples", n_samples, low=2)
-    noise = _check_nonneg("noise", noise)
+    n = check_int("n_samples", n_samples, low=2)
+    noise = check_nonnegative("noise", noise)
     # make_moons itself, in NumPy: importing scikit-learn costs ~1 s per notebook kernel.
     # Same legacy RandomState draws in the same order, so the data are bit-identical.
     rng = np.random.RandomState(seed)
@@ -188,7 +178,7 @@ def two_moons(n_samples: int = 200, *, noise: float = 0.15, seed: int = 0
 
 def sparse_features(n_samples: int = 500, n_features: int = 40, *, min_frequency: float = 0.01,
                     max_frequency: float = 0.5, noise: float = 0.1, return_coef: bool = False,
-                    seed: int = 0):
+                    seed: int = 0) -> tuple[np.ndarray, ...]:
     """Binary features switched on with very different frequencies; y linear in them.
 
     Feature j is 1 with probability p_j, the p_j spaced geometrically from
@@ -215,12 +205,12 @@ def sparse_features(n_samples: int = 500, n_features: int = 40, *, min_frequency
     coef : ndarray of shape (n_features,)
         Only with ``return_coef=True``.
     """
-    n = _check_n("n_samples", n_samples)
-    d = _check_n("n_features", n_features)
+    n = check_int("n_samples", n_samples)
+    d = check_int("n_features", n_features)
     if not 0 < min_frequency <= max_frequency <= 1:
         raise ValueError("need 0 < min_frequency <= max_frequency <= 1, got "
                          f"min_frequency={min_frequency!r}, max_frequency={max_frequency!r}")
-    noise = _check_nonneg("noise", noise)
+    noise = check_nonnegative("noise", noise)
     rng = np.random.default_rng(seed)
     freq = np.geomspace(max_frequency, min_frequency, d)
     X = (rng.random((n, d)) < freq).astype(float)

@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from course_lib._checks import check_int, check_positive
 from course_lib.i18n import text
 
 ArrayFn = Callable[[np.ndarray], np.ndarray]
@@ -114,17 +115,9 @@ class Landscape:
 
     def grid(self, n: int = 200) -> tuple[np.ndarray, ...]:
         """Coordinates spanning :attr:`bounds`: ``(xs,)`` in 1-D, ``meshgrid`` ``(X, Y)`` in 2-D."""
-        if not isinstance(n, (int, np.integer)) or n < 2:
-            raise ValueError(f"n must be an integer >= 2, got {n!r}")
+        n = check_int("n", n, low=2)
         axes = [np.linspace(lo, hi, n) for lo, hi in self.bounds]
         return tuple(np.meshgrid(*axes)) if self.dim > 1 else (axes[0],)
-
-
-def _check_positive(name: str, value: float) -> float:
-    value = float(value)
-    if not np.isfinite(value) or value <= 0:
-        raise ValueError(f"{name} must be a finite number > 0, got {value!r}")
-    return value
 
 
 def _pts(*rows) -> np.ndarray:
@@ -178,7 +171,7 @@ def quadratic(
     kappa = float(condition_number)
     if not np.isfinite(kappa) or kappa < 1:
         raise ValueError(f"condition_number must be a finite number >= 1, got {condition_number!r}")
-    mu = _check_positive("mu", mu)
+    mu = check_positive("mu", mu)
     c = np.asarray(center, dtype=float)
     if c.shape != (2,) or not np.all(np.isfinite(c)):
         raise ValueError(f"center must be 2 finite numbers, got {center!r}")
@@ -227,7 +220,7 @@ def rosenbrock(a: float = 1.0, b: float = 100.0) -> Landscape:
     0.0
     """
     a = float(a)
-    b = _check_positive("b", b)
+    b = check_positive("b", b)
 
     def value(p):
         x, y = p[..., 0], p[..., 1]
@@ -390,7 +383,7 @@ def parabola(a: float = 1.0) -> Landscape:
     >>> p.L, float(p.f(3.0)), float(p.df(3.0))
     (2.0, 9.0, 6.0)
     """
-    a = _check_positive("a", a)
+    a = check_positive("a", a)
     return Landscape(
         key="parabola", name_ko=f"포물선 f(x) = {a:g}/2 · x²",
         name_en=f"parabola f(x) = {a:g}/2 · x²", dim=1,
@@ -447,7 +440,7 @@ def huber(delta: float = 1.0) -> Landscape:
     >>> float(h.f(3.0)), float(h.df(3.0)), float(h.df(0.5))
     (2.5, 1.0, 0.5)
     """
-    d = _check_positive("delta", delta)
+    d = check_positive("delta", delta)
 
     def value(x):
         ax = np.abs(x[..., 0])

@@ -32,11 +32,16 @@ from __future__ import annotations
 import copy
 import math
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
+from course_lib._checks import check_int
 from course_lib.i18n import term, text
 from course_lib.training import minibatches
+
+if TYPE_CHECKING:  # matplotlib is imported only when a plot is asked for
+    from matplotlib.axes import Axes
 
 SUGGESTIONS = ("valley", "min_div_10", "steepest")
 
@@ -80,8 +85,7 @@ def _check_lr_range(start_lr, end_lr, num_iter, beta, stop_factor, suggestion):
             raise ValueError(f"{name} must be a finite number > 0, got {value!r}")
     if end_lr <= start_lr:
         raise ValueError(f"end_lr must be > start_lr, got start_lr={start_lr}, end_lr={end_lr}")
-    if isinstance(num_iter, bool) or not isinstance(num_iter, (int, np.integer)) or num_iter < 2:
-        raise ValueError(f"num_iter must be an integer >= 2, got {num_iter!r}")
+    check_int("num_iter", num_iter, low=2)
     if not 0 <= beta < 1:
         raise ValueError(f"beta must be in [0, 1), got {beta!r}")
     if not stop_factor > 1:
@@ -217,8 +221,8 @@ def _valley_index(loss: np.ndarray) -> int:
     return start + (end - start) // 2
 
 
-def plot_lr_finder(result: LRFinderResult, ax=None, *, show_raw: bool = True,
-                   mark_suggestion: bool = True):
+def plot_lr_finder(result: LRFinderResult, ax: Axes | None = None, *, show_raw: bool = True,
+                   mark_suggestion: bool = True) -> Axes:
     """Plot smoothed (and raw) loss against the learning rate on a log axis.
 
     Parameters

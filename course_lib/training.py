@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from course_lib._checks import check_int, check_nonnegative
 from course_lib.landscapes import Landscape
 from course_lib.models._base import Model
 from course_lib.optim.clip import clip_grad_norm_, clip_grad_value_
@@ -56,8 +57,8 @@ def minibatches(n: int, batch_size: int | None, *, shuffle: bool = True,
     >>> [b.tolist() for b in minibatches(5, 2, shuffle=False)]
     [[0, 1], [2, 3], [4]]
     """
-    n = _check_int("n", n, low=1)
-    size = n if batch_size is None else min(_check_int("batch_size", batch_size, low=1), n)
+    n = check_int("n", n, low=1)
+    size = n if batch_size is None else min(check_int("batch_size", batch_size, low=1), n)
     order = np.random.default_rng(rng).permutation(n) if shuffle else np.arange(n)
     for start in range(0, n, size):
         yield order[start:start + size]
@@ -84,7 +85,7 @@ class EarlyStopping:
     restore_best: bool = True
 
     def __post_init__(self) -> None:
-        _check_int("patience", self.patience, low=1)
+        check_int("patience", self.patience, low=1)
         if not (self.min_delta >= 0 and math.isfinite(self.min_delta)):
             raise ValueError(f"min_delta must be a finite number >= 0, got {self.min_delta!r}")
 
@@ -186,12 +187,6 @@ class History:
 class _Diverged(Exception):
     def __init__(self, step: int, value: float, reason: str):
         self.step, self.value, self.reason = step, value, reason
-
-
-def _check_int(name: str, value, low: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
-        raise ValueError(f"{name} must be an integer >= {low}, got {value!r}")
-    return int(value)
 
 
 def _check_choice(name: str, value, allowed) -> None:
@@ -384,7 +379,7 @@ def train(model: Model, X, y, optimizer, *, epochs: int, batch_size: int | None 
     ([3.0, 2.0], False)
     """
     X, y = _check_data(model, X, y, "X")
-    epochs = _check_int("epochs", epochs, low=1)
+    epochs = check_int("epochs", epochs, low=1)
     _check_choice("record", record, RECORDS)
     _check_choice("scheduler_interval", scheduler_interval, INTERVALS)
     for name, value in [("clip_norm", clip_norm), ("clip_value", clip_value),
@@ -530,10 +525,8 @@ def gradient_descent(fn, x0=None, lr: float = 0.1, steps: int = 100, *,
     18
     """
     grad_fn, value_fn, x0 = _resolve_target(fn, x0, value_fn)
-    lr = float(lr)
-    if not (lr >= 0 and math.isfinite(lr)):
-        raise ValueError(f"lr must be a finite number >= 0, got {lr!r}")
-    steps = _check_int("steps", steps, low=0)
+    lr = check_nonnegative("lr", lr)
+    steps = check_int("steps", steps, low=0)
     if grad_noise < 0 or not math.isfinite(grad_noise):
         raise ValueError(f"grad_noise must be a finite number >= 0, got {grad_noise!r}")
     if scheduler is not None and optimizer is None:

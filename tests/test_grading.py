@@ -91,22 +91,25 @@ VARIANTS = {
                 return [[X[p[i:i + batch_size]], y[p[i:i + batch_size]]]
                         for i in range(0, len(X), batch_size)]"""),
     },
-    "ex07_adam": {  # scikit-learn's arrangement of the same update; m and v updated in place
+    "ex07_adam": {  # torch.optim.Adam's own arrangement; m and v updated in place
         "ex07_q1_answer": dedent("""
             def adam_step(w, g, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
                 m *= beta1
                 m += (1 - beta1) * g
                 v *= beta2
                 v += (1 - beta2) * g ** 2
-                lr_t = lr * np.sqrt(1 - beta2 ** t) / (1 - beta1 ** t)
-                return w - lr_t * m / (np.sqrt(v) + eps), m, v"""),
+                step_size = lr / (1 - beta1 ** t)
+                denom = np.sqrt(v) / np.sqrt(1 - beta2 ** t) + eps
+                return w - step_size * m / denom, m, v"""),
     },
-    "ex08_monitoring": {  # no 1e-6 in the denominator, as TensorFlow's clip_by_global_norm
+    "ex08_monitoring": {  # one concatenated vector, and an explicit branch
         "ex08_q1_answer": dedent("""
             def clip_grad_norm(grads, max_norm):
-                total = np.sqrt(sum((g ** 2).sum() for g in grads))
-                scale = max_norm / max(total, max_norm)
-                return [g * scale for g in grads], total"""),
+                total = np.linalg.norm(np.concatenate([np.ravel(g) for g in grads]))
+                coef = max_norm / (total + 1e-6)
+                if coef >= 1:
+                    return [np.copy(g) for g in grads], total
+                return [g * coef for g in grads], total"""),
     },
     "ex10_sklearn": {  # a list of numpy.str_, not of str
         "ex10_q3_answer": dedent("""

@@ -44,6 +44,17 @@ def test_momentum_answers_match_sgd(nesterov):
     np.testing.assert_allclose(w, w_ref, rtol=1e-12)
 
 
+def test_dampened_momentum_answer_matches_sgd():
+    ns = model_answers("ex05_momentum")
+    w_ref = np.array([1.0, -2.0, 0.5])
+    opt = optim.SGD([w_ref], lr=0.05, momentum=0.9, dampening=0.3)
+    w, buf = w_ref.copy(), None
+    for g in _grads(6, 3, 1):
+        opt.step([g])
+        w, buf = ns["dampened_step"](w, g, buf, 0.05, 0.9, 0.3)
+    np.testing.assert_allclose(w, w_ref, rtol=1e-12)
+
+
 def test_adaptive_answers_match_adagrad_and_rmsprop():
     ns = model_answers("ex06_adaptive")
     for cls, step, kwargs in ((optim.Adagrad, ns["adagrad_step"], {"eps": 1e-10}),

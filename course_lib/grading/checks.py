@@ -51,7 +51,10 @@ def _short(value: Any) -> str:
         text = np.array2string(value, precision=6, separator=", ", threshold=20)
     elif isinstance(value, tuple | list) and len(value) <= 10:
         inner = ", ".join(_short(v) for v in value)
-        text = f"({inner})" if isinstance(value, tuple) else f"[{inner}]"
+        if isinstance(value, tuple):
+            text = f"({inner},)" if len(value) == 1 else f"({inner})"
+        else:
+            text = f"[{inner}]"
     else:
         text = repr(value)
     text = " ".join(text.split())
@@ -102,6 +105,9 @@ def _is_numeric_sequence(value: Sequence[Any]) -> bool:
 
 
 def _numeric_mismatch(got: Any, expected: Any, rtol: float, atol: float) -> tuple[str, str] | None:
+    # NumPy turns None into nan: say "differs", not "contains nan", when a None came back
+    if got is None or (isinstance(got, tuple | list) and any(v is None for v in got)):
+        return ("값이 다릅니다.", "the value differs.")
     want = np.asarray(expected, dtype=float)
     try:
         have = np.asarray(got, dtype=float)

@@ -78,14 +78,3 @@ def check_target(y, n_samples: int, *, n_classes: int | None = None) -> np.ndarr
     return y.astype(np.intp)
 
 
-def check_l2(l2) -> float:
-    l2 = float(l2)
-    if not np.isfinite(l2) or l2 < 0:
-        raise ValueError(f"l2 must be a finite number >= 0, got {l2!r}")
-    return l2
-
-
-def check_n(name: str, value, low: int = 1) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
-        raise ValueError(f"{name} must be an integer >= {low}, got {value!r}")
-    return int(value)

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from course_lib.models._base import Model, check_l2, check_n, check_target
+from course_lib._checks import check_int, check_nonnegative
+from course_lib.models._base import Model, check_target
 
 
 class LinearRegression(Model):
@@ -45,8 +46,8 @@ class LinearRegression(Model):
     """
 
     def __init__(self, n_features: int, *, l2: float = 0.0, init: str = "zeros", seed: int = 0):
-        self.n_features = check_n("n_features", n_features)
-        self.l2 = check_l2(l2)
+        self.n_features = check_int("n_features", n_features)
+        self.l2 = check_nonnegative("l2", l2)
         if init == "zeros":
             w = np.zeros(self.n_features)
         elif init == "normal":
@@ -138,7 +139,7 @@ def closed_form(X, y, *, l2: float = 0.0) -> tuple[np.ndarray, float]:
     """
     A = _design(X)
     y = check_target(y, A.shape[0])
-    l2 = check_l2(l2)
+    l2 = check_nonnegative("l2", l2)
     if l2 == 0.0:
         theta = np.linalg.lstsq(A, y, rcond=None)[0]
     else:
@@ -163,6 +164,7 @@ def mse_smoothness(X, *, l2: float = 0.0) -> tuple[float, float]:
     """
     A = _design(X)
     n = A.shape[0]
-    H = 2.0 / n * A.T @ A + check_l2(l2) * np.diag(np.r_[np.ones(A.shape[1] - 1), 0.0])
+    l2 = check_nonnegative("l2", l2)
+    H = 2.0 / n * A.T @ A + l2 * np.diag(np.r_[np.ones(A.shape[1] - 1), 0.0])
     eig = np.linalg.eigvalsh(H)
     return float(eig[-1]), float(max(eig[0], 0.0))

@@ -20,7 +20,8 @@ from __future__ import annotations
 import numpy as np
 from scipy.special import expit, log_softmax, logsumexp
 
-from course_lib.models._base import Model, check_l2, check_n, check_target
+from course_lib._checks import check_int, check_nonnegative
+from course_lib.models._base import Model, check_target
 
 
 def _init_weights(shape, init: str, seed: int) -> np.ndarray:
@@ -56,8 +57,8 @@ class LogisticRegression(Model):
     """
 
     def __init__(self, n_features: int, *, l2: float = 0.0, init: str = "zeros", seed: int = 0):
-        self.n_features = check_n("n_features", n_features)
-        self.l2 = check_l2(l2)
+        self.n_features = check_int("n_features", n_features)
+        self.l2 = check_nonnegative("l2", l2)
         self.params = [_init_weights(self.n_features, init, seed), np.zeros(1)]
 
     @classmethod
@@ -131,9 +132,9 @@ class SoftmaxRegression(Model):
 
     def __init__(self, n_features: int, n_classes: int, *, l2: float = 0.0,
                  init: str = "zeros", seed: int = 0):
-        self.n_features = check_n("n_features", n_features)
-        self.n_classes = check_n("n_classes", n_classes, low=2)
-        self.l2 = check_l2(l2)
+        self.n_features = check_int("n_features", n_features)
+        self.n_classes = check_int("n_classes", n_classes, low=2)
+        self.l2 = check_nonnegative("l2", l2)
         W = _init_weights((self.n_features, self.n_classes), init, seed)
         self.params = [W, np.zeros(self.n_classes)]
 

@@ -22,7 +22,8 @@ from __future__ import annotations
 import numpy as np
 from scipy.special import expit, log_softmax, logsumexp
 
-from course_lib.models._base import Model, check_l2, check_n, check_target
+from course_lib._checks import check_int, check_nonnegative
+from course_lib.models._base import Model, check_target
 
 #: name -> (activation, its derivative written as a function of the activation's output)
 ACTIVATIONS = {
@@ -69,7 +70,7 @@ class MLP(Model):
 
     def __init__(self, layer_sizes, *, activation: str = "relu", output: str = "softmax",
                  l2: float = 0.0, seed: int = 0):
-        sizes = [check_n(f"layer_sizes[{i}]", s) for i, s in enumerate(layer_sizes)]
+        sizes = [check_int(f"layer_sizes[{i}]", s) for i, s in enumerate(layer_sizes)]
         if len(sizes) < 2:
             raise ValueError(f"layer_sizes must have at least 2 entries, got {layer_sizes!r}")
         if activation not in ACTIVATIONS:
@@ -82,7 +83,7 @@ class MLP(Model):
             raise ValueError(f"output='softmax' needs layer_sizes[-1] >= 2, got {sizes[-1]}")
         self.layer_sizes, self.activation, self.output = sizes, activation, output
         self.n_features = sizes[0]
-        self.l2 = check_l2(l2)
+        self.l2 = check_nonnegative("l2", l2)
         self.params = self._init_params(np.random.default_rng(seed))
 
     def __repr__(self) -> str:

@@ -508,19 +508,25 @@ class OneCycleLR(LRScheduler):
                 group["min_lr"] = group["initial_lr"] / final_div_factor
         self.cycle_momentum = cycle_momentum
         if cycle_momentum:
-            if "momentum" not in optimizer.defaults and "betas" not in optimizer.defaults:
-                raise ValueError("optimizer must support momentum or beta1 with "
-                                 "`cycle_momentum` option enabled")
-            self.use_beta1 = "betas" in optimizer.defaults
-            max_ms = _format_param("max_momentum", optimizer, max_momentum)
-            base_ms = _format_param("base_momentum", optimizer, base_momentum)
-            if last_epoch == -1:
-                for m_max, m_base, group in zip(max_ms, base_ms, optimizer.param_groups,
-                                                strict=True):
-                    self._set_momentum(group, m_max)
-                    group["max_momentum"] = m_max
-                    group["base_momentum"] = m_base
+            self._init_momentum(max_momentum, base_momentum, fresh_start=last_epoch == -1)
         super().__init__(optimizer, last_epoch)
+
+    def _init_momentum(self, max_momentum: float | list[float],
+                       base_momentum: float | list[float], *, fresh_start: bool) -> None:
+        # Momentum (SGD) or beta1 (Adam) moves opposite to the lr: max_momentum at the start.
+        optimizer = self.optimizer
+        if "momentum" not in optimizer.defaults and "betas" not in optimizer.defaults:
+            raise ValueError("optimizer must support momentum or beta1 with "
+                             "`cycle_momentum` option enabled")
+        self.use_beta1 = "betas" in optimizer.defaults
+        max_ms = _format_param("max_momentum", optimizer, max_momentum)
+        base_ms = _format_param("base_momentum", optimizer, base_momentum)
+        if fresh_start:
+            for m_max, m_base, group in zip(max_ms, base_ms, optimizer.param_groups,
+                                            strict=True):
+                self._set_momentum(group, m_max)
+                group["max_momentum"] = m_max
+                group["base_momentum"] = m_base
 
     def _phases(self, pct_start: float, three_phase: bool) -> list[dict[str, Any]]:
         n = self.total_steps

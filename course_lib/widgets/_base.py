@@ -49,6 +49,8 @@ class FigureView:
     on top of it by every :meth:`render`.  Anything else that changes needs
     :meth:`invalidate`: ``invalidate()`` makes the next render a full draw (a new
     landscape), ``invalidate(ax)`` redraws only that axes (its x-limits changed).
+    :meth:`fit_steps` does the latter for a step-count slider, and :meth:`reset` starts
+    over after the axes were cleared.
     """
 
     def __init__(self, figsize: tuple[float, float] = (7.2, 3.2), dpi: int = 80):
@@ -59,6 +61,7 @@ class FigureView:
         self._background = None
         self._stale: list[Axes] = []
         self._boxes: dict[Axes, Bbox] = {}
+        self._x_limits: dict[Axes, float] = {}  # right x-limit set by fit_steps, per axes
         # Paints over one axes' old pixels before it is redrawn alone (see invalidate).
         self._eraser = Rectangle((0, 0), 1, 1, transform=None, linewidth=0,
                                  facecolor=self.fig.get_facecolor())
@@ -75,6 +78,27 @@ class FigureView:
         """Stop drawing a dynamic artist (say, a legend that was replaced by a new one)."""
         if artist in self._dynamic:
             self._dynamic.remove(artist)
+
+    def reset(self) -> None:
+        """Start over after the axes were cleared: no dynamic artists, a full draw next."""
+        self._dynamic.clear()
+        self._x_limits.clear()
+        self.invalidate()
+
+    def fit_steps(self, steps: int, *axes: Axes) -> None:
+        """Set the x-axis of ``axes`` to ``(0, axis_limit(steps))`` when that limit changes.
+
+        :func:`axis_limit` takes few values, so most moves of a steps slider leave the axes
+        (and the cached background) as they are and only blit; otherwise only the axes
+        whose limit changed are redrawn.
+        """
+        limit = axis_limit(steps)
+        changed = [ax for ax in axes if self._x_limits.get(ax) != limit]
+        for ax in changed:
+            ax.set_xlim(0, limit)
+            self._x_limits[ax] = limit
+        if changed:
+            self.invalidate(*changed)
 
     def invalidate(self, *axes: Axes) -> None:
         """Forget the cached background: all of it, or only the part of the given axes.

@@ -31,6 +31,13 @@ LANDSCAPES: dict[str, Callable[[], landscapes.Landscape]] = {
 }
 
 
+def check_landscape(key: str) -> str:
+    """Return ``key`` if it names one of :data:`LANDSCAPES`, else raise a ValueError."""
+    if key not in LANDSCAPES:
+        raise ValueError(f"landscape must be one of {sorted(LANDSCAPES)}, got {key!r}")
+    return key
+
+
 def landscape_label(key: str, lang: str) -> str:
     """The name of a landscape of :data:`LANDSCAPES`, the same in the drop-down and the map."""
     if key == "valley":  # the lessons call this bowl a valley; its own name says "quadratic"
@@ -107,19 +114,29 @@ class RaceFigure:
         self.runs = runs
         self.labels = {r: (labels or {}).get(r) or optimizer_label(r, lang) for r in runs}
         self.landscape = None
+        self.landscape_key: str | None = None
+        self._built: dict[str, landscapes.Landscape] = {}  # each landscape is made once
         self._in_legend: tuple[str, ...] | None = None
 
-    def set_steps(self, steps: int) -> None:
-        """Fit the loss axis to the number of steps (a full redraw, contours kept)."""
-        self.ax_loss.set_xlim(0, axis_limit(steps))
-        self.view.invalidate(self.ax_loss)
+    def prepare(self, key: str, steps: int) -> landscapes.Landscape:
+        """Show landscape ``key`` of :data:`LANDSCAPES` with a loss axis fitted to ``steps``.
+
+        Redraws the contours only when ``key`` changed; returns the landscape, for the runs.
+        """
+        if key not in self._built:
+            self._built[key] = LANDSCAPES[key]()
+        if key != self.landscape_key:
+            self.set_landscape(self._built[key], landscape_label(key, self.lang))
+            self.landscape_key = key
+        self.view.fit_steps(steps, self.ax_loss)
+        return self._built[key]
 
     def set_landscape(self, landscape, title: str) -> None:
         """Redraw contours and axes for a new landscape (``title`` goes above the map)."""
         lang, dyn = self.lang, self.view.dynamic
         self.ax_map.clear()
         self.ax_loss.clear()
-        self.view._dynamic.clear()
+        self.view.reset()
         self.landscape = landscape
         contour_landscape(landscape, self.ax_map, resolution=90, levels=14)
         self.ax_map.set_title(title, fontsize=10)
@@ -145,7 +162,6 @@ class RaceFigure:
             fontsize=9, color="#d62728", zorder=10,
             bbox={"boxstyle": "round,pad=0.25", "fc": "white", "ec": "0.7", "alpha": 0.9}))
         self.view.fig.subplots_adjust(left=0.08, right=0.98, top=0.92, bottom=0.14)
-        self.view.invalidate()
 
     def show(self, trajectories: dict[str, training.Trajectory | None]) -> None:
         """Draw the given runs (None hides a run) and list the diverged ones."""

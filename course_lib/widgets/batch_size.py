@@ -28,7 +28,6 @@ from course_lib.training import minibatches
 from course_lib.widgets._base import (
     FigureView,
     Playground,
-    axis_limit,
     check_in_range,
     int_slider,
     lr_slider,
@@ -70,6 +69,78 @@ def run_minibatch(bowl: _MseBowl, lr: float, batch_size: int, epochs: int, seed:
                 return np.array(thetas), len(thetas)
             thetas.append(theta.copy())
     return np.array(thetas), None
+
+
+class _BatchFigure:
+    """The contours with the full-batch and mini-batch paths (left), their losses (right)."""
+
+    def __init__(self, bowl: _MseBowl, start: np.ndarray, n: int, lang: str):
+        self.bowl, self.start, self.n, self.lang = bowl, start, n, lang
+        self.view = FigureView(figsize=(8.0, 3.5))
+        self.ax_map, self.ax_loss = self.view.fig.subplots(1, 2, gridspec_kw={"wspace": 0.28})
+        full_label = term("batch", lang) + f" (B = {n})"
+        self._draw_map(full_label)
+        self._draw_loss_axes(full_label)
+        # Legends are dynamic (drawn over the paths) and name the mini-batch size as it changes.
+        self.legends = [framed_legend(self.ax_map, loc="upper left"),
+                        framed_legend(self.ax_loss, loc="upper right")]
+        self.legends[1].set_bbox_to_anchor((1.0, 0.86),  # under the status box
+                                           transform=self.ax_loss.transAxes)
+        self.view.dynamic(self.full_path, self.mini_path, self.full_loss, self.mini_loss,
+                          self.status, *self.legends)
+        self.view.fig.subplots_adjust(left=0.07, right=0.98, top=0.95, bottom=0.15)
+
+    def _draw_map(self, full_label: str) -> None:
+        ax, lang = self.ax_map, self.lang
+        contour_landscape(self.bowl, ax, resolution=80, levels=12)
+        ax.set_xlabel(term("weight", lang) + " w")
+        ax.set_ylabel("b")
+        (self.full_path,) = ax.plot([], [], "o-", color="0.3", markersize=3, linewidth=1.2,
+                                    label=full_label)
+        (self.mini_path,) = ax.plot([], [], "-", color="#d62728", linewidth=0.9,
+                                    label=term("mini_batch", lang))
+
+    def _draw_loss_axes(self, full_label: str) -> None:
+        ax, lang, bowl = self.ax_loss, self.lang, self.bowl
+        (self.full_loss,) = ax.plot([], [], "o-", color="0.3", markersize=3, linewidth=1.2,
+                                    label=full_label)
+        (self.mini_loss,) = ax.plot([], [], color="#d62728", linewidth=1.0,
+                                    label=term("mini_batch", lang))
+        best = float(bowl.value(bowl.minima[0]))
+        ax.axhline(best, color="black", linestyle="--", linewidth=1,
+                   label=text("최소 손실 (폐형 해)", "minimum (closed form)", lang))
+        ax.set_yscale("log")
+        ax.set_ylim(best * 0.7, float(bowl.value(self.start)) * 10)  # room for the legend
+        # Ticks at 1, 2, 5 × 10^k in plain numbers; the default minor labels (3×10⁰, 4×10⁰,
+        # ...) crowd this short axis.
+        ax.yaxis.set_major_locator(LogLocator(subs=(1.0, 2.0, 5.0)))
+        ax.yaxis.set_major_formatter(FormatStrFormatter("%g"))
+        ax.yaxis.set_minor_formatter(NullFormatter())
+        ax.set_xlabel(term("epoch", lang))
+        ax.set_ylabel(term("loss", lang) + " (MSE)")
+        self.status = status_text(ax, loc="upper right")
+
+    def update(self, batch_size: int, lr: float, epochs: int, shuffle_seed: int) -> None:
+        """Run full batch and mini-batches of ``batch_size`` and draw both."""
+        bowl, lang, n = self.bowl, self.lang, self.n
+        self.view.fit_steps(epochs, self.ax_loss)
+        full, full_div = run_minibatch(bowl, lr, n, epochs, shuffle_seed, self.start)
+        mini, mini_div = run_minibatch(bowl, lr, batch_size, epochs, shuffle_seed, self.start)
+        per_epoch = math.ceil(n / batch_size)
+        for legend in self.legends:  # entry 1 is the mini-batch run in both
+            legend.get_texts()[1].set_text(term("mini_batch", lang) + f" (B = {batch_size})")
+        self.full_path.set_data(full[:, 0], full[:, 1])
+        self.mini_path.set_data(mini[:, 0], mini[:, 1])
+        self.full_loss.set_data(np.arange(len(full)), bowl.value(full))
+        self.mini_loss.set_data(np.arange(len(mini)) / per_epoch, bowl.value(mini))
+        diverged = mini_div if mini_div is not None else full_div
+        if diverged is not None:
+            self.status.set_text(divergence_message(diverged, lang))
+            self.status.set_color("#d62728")
+        else:
+            self.status.set_text(text(f"B = {batch_size}: 에폭당 업데이트 {per_epoch}번",
+                                      f"B = {batch_size}: {per_epoch} updates per epoch", lang))
+            self.status.set_color("black")
 
 
 def batch_size_playground(
@@ -118,40 +189,7 @@ def batch_size_playground(
     bowl = _MseBowl(X, y)
     start = bowl.minima[0] + np.array([-3.0, -3.0])
 
-    view = FigureView(figsize=(8.0, 3.5))
-    ax_map, ax_loss = view.fig.subplots(1, 2, gridspec_kw={"wspace": 0.28})
-    contour_landscape(bowl, ax_map, resolution=80, levels=12)
-    ax_map.set_xlabel(term("weight", lang) + " w")
-    ax_map.set_ylabel("b")
-    full_label = term("batch", lang) + f" (B = {n})"
-    (full_path,) = ax_map.plot([], [], "o-", color="0.3", markersize=3, linewidth=1.2,
-                               label=full_label)
-    (mini_path,) = ax_map.plot([], [], "-", color="#d62728", linewidth=0.9,
-                               label=term("mini_batch", lang))
-    (full_loss,) = ax_loss.plot([], [], "o-", color="0.3", markersize=3, linewidth=1.2,
-                                label=full_label)
-    (mini_loss,) = ax_loss.plot([], [], color="#d62728", linewidth=1.0,
-                                label=term("mini_batch", lang))
-    best = float(bowl.value(bowl.minima[0]))
-    ax_loss.axhline(best, color="black", linestyle="--", linewidth=1,
-                    label=text("최소 손실 (폐형 해)", "minimum (closed form)", lang))
-    ax_loss.set_yscale("log")
-    ax_loss.set_ylim(best * 0.7, float(bowl.value(start)) * 10)  # room for the legend
-    # Ticks at 1, 2, 5 × 10^k in plain numbers; the default minor labels (3×10⁰, 4×10⁰, ...)
-    # crowd this short axis.
-    ax_loss.yaxis.set_major_locator(LogLocator(subs=(1.0, 2.0, 5.0)))
-    ax_loss.yaxis.set_major_formatter(FormatStrFormatter("%g"))
-    ax_loss.yaxis.set_minor_formatter(NullFormatter())
-    ax_loss.set_xlabel(term("epoch", lang))
-    ax_loss.set_ylabel(term("loss", lang) + " (MSE)")
-    status = status_text(ax_loss, loc="upper right")
-    # Legends are dynamic (drawn over the paths) and name the mini-batch size as it changes.
-    legends = [framed_legend(ax_map, loc="upper left"),
-               framed_legend(ax_loss, loc="upper right")]
-    legends[1].set_bbox_to_anchor((1.0, 0.86), transform=ax_loss.transAxes)  # under status
-    view.dynamic(full_path, mini_path, full_loss, mini_loss, status, *legends)
-    view.fig.subplots_adjust(left=0.07, right=0.98, top=0.95, bottom=0.15)
-
+    figure = _BatchFigure(bowl, start, n, lang)
     controls = {
         "batch_size": widgets.SelectionSlider(
             options=sizes, value=batch_size, description=term("batch_size", lang),
@@ -160,30 +198,5 @@ def batch_size_playground(
         "epochs": int_slider(term("epoch", lang), int(epochs), 1, 20),
         "shuffle_seed": int_slider(text("섞기 시드", "shuffle seed", lang), 0, 0, 20),
     }
-    shown = {}
-
-    def update(batch_size: int, lr: float, epochs: int, shuffle_seed: int) -> None:
-        if shown.get("epochs") != axis_limit(epochs):
-            ax_loss.set_xlim(0, axis_limit(epochs))
-            view.invalidate(ax_loss)
-            shown["epochs"] = axis_limit(epochs)
-        full, full_div = run_minibatch(bowl, lr, n, epochs, shuffle_seed, start)
-        mini, mini_div = run_minibatch(bowl, lr, batch_size, epochs, shuffle_seed, start)
-        per_epoch = math.ceil(n / batch_size)
-        for legend in legends:  # entry 1 is the mini-batch run in both
-            legend.get_texts()[1].set_text(term("mini_batch", lang) + f" (B = {batch_size})")
-        full_path.set_data(full[:, 0], full[:, 1])
-        mini_path.set_data(mini[:, 0], mini[:, 1])
-        full_loss.set_data(np.arange(len(full)), bowl.value(full))
-        mini_loss.set_data(np.arange(len(mini)) / per_epoch, bowl.value(mini))
-        diverged = mini_div if mini_div is not None else full_div
-        if diverged is not None:
-            status.set_text(divergence_message(diverged, lang))
-            status.set_color("#d62728")
-        else:
-            status.set_text(text(f"B = {batch_size}: 에폭당 업데이트 {per_epoch}번",
-                                 f"B = {batch_size}: {per_epoch} updates per epoch", lang))
-            status.set_color("black")
-
-    return Playground(controls, view, update,
+    return Playground(controls, figure.view, figure.update,
                       layout_rows=[["batch_size", "lr"], ["epochs", "shuffle_seed"]])

@@ -15,7 +15,6 @@ from course_lib.plotting import DIVERGENCE_FACTOR, divergence_message, status_te
 from course_lib.widgets._base import (
     FigureView,
     Playground,
-    axis_limit,
     check_in_range,
     int_slider,
     lr_slider,
@@ -43,6 +42,63 @@ def run_linear_gd(X: np.ndarray, y: np.ndarray, lr: float, iterations: int
             thetas.append(theta.copy())
             losses.append(loss)
     return np.array(thetas), np.array(losses), None
+
+
+class _FitFigure:
+    """The data with the closed-form and the gradient-descent lines (left), the MSE (right)."""
+
+    def __init__(self, X: np.ndarray, y: np.ndarray, lang: str):
+        self.X, self.y, self.lang = X, y, lang
+        self.view = FigureView(figsize=(8.0, 3.4))
+        self.ax_fit, self.ax_loss = self.view.fig.subplots(1, 2, gridspec_kw={"wspace": 0.3})
+        w_star, b_star = closed_form(X, y)
+        self._draw_fit_axes(w_star[0], b_star)
+        self._draw_loss_axes(float(np.mean((X[:, 0] * w_star[0] + b_star - y) ** 2)))
+        self.view.dynamic(self.fit_line, self.gd_text, self.loss_line, self.status)
+        self.view.fig.subplots_adjust(left=0.07, right=0.98, top=0.9, bottom=0.15)
+
+    def _draw_fit_axes(self, w_star: float, b_star: float) -> None:
+        ax, X, y, lang = self.ax_fit, self.X, self.y, self.lang
+        ax.scatter(X[:, 0], y, s=10, color="0.5")
+        self.xs = xs = np.array([X.min() - 0.3, X.max() + 0.3])
+        ax.plot(xs, w_star * xs + b_star, "--", color="black", linewidth=1,
+                label=text(f"폐형 해 w={w_star:.2f}, b={b_star:.2f}",
+                           f"closed form w={w_star:.2f}, b={b_star:.2f}", lang))
+        (self.fit_line,) = ax.plot([], [], color="#d62728", linewidth=2,
+                                   label=term("gradient_descent", lang))
+        ax.set_xlim(*xs)
+        ax.set_ylim(y.min() - 2, y.max() + 2)
+        ax.set_xlabel("x")
+        ax.set_ylabel("y")
+        ax.legend(loc="upper left", fontsize=8)
+        self.gd_text = ax.text(0.97, 0.04, "", transform=ax.transAxes, ha="right", fontsize=9)
+
+    def _draw_loss_axes(self, best: float) -> None:
+        ax, X, y, lang = self.ax_loss, self.X, self.y, self.lang
+        L, _ = mse_smoothness(X)
+        (self.loss_line,) = ax.plot([], [], color="#d62728", linewidth=1.5)
+        ax.axhline(best, color="black", linestyle="--", linewidth=1)
+        ax.set_yscale("log")
+        ax.set_ylim(best * 0.7, float(np.mean(y**2)) * 1e3)
+        ax.set_ylabel(term("loss", lang) + " (MSE)")
+        ax.set_xlabel(term("iteration", lang))
+        ax.set_title(f"2/L = {2 / L:.3g}", fontsize=9, loc="right")
+        self.status = status_text(ax, loc="upper right")
+
+    def update(self, lr: float, iterations: int) -> None:
+        """Run gradient descent for ``iterations`` steps of size ``lr`` and draw it."""
+        self.view.fit_steps(iterations, self.ax_loss)
+        thetas, losses, diverged_at = run_linear_gd(self.X, self.y, lr, iterations)
+        w, b = thetas[-1]
+        self.fit_line.set_data(self.xs, w * self.xs + b)
+        self.gd_text.set_text(f"w={w:.2f}, b={b:.2f}")
+        self.loss_line.set_data(np.arange(len(losses)), losses)
+        if diverged_at is not None:
+            self.status.set_text(divergence_message(diverged_at, self.lang))
+            self.status.set_color("#d62728")
+        else:
+            self.status.set_text(f"{term('loss', self.lang)} = {losses[-1]:.3g}")
+            self.status.set_color("black")
 
 
 def linear_regression_playground(
@@ -81,57 +137,9 @@ def linear_regression_playground(
     check_in_range("iterations", iterations, 1, 300)
     check_in_range("n_samples", n_samples, 5, 500)
     X, y = data.linear_data(int(n_samples), noise=1.0, seed=seed)
-    w_star, b_star = closed_form(X, y)
-    L, _ = mse_smoothness(X)
-    best = float(np.mean((X[:, 0] * w_star[0] + b_star - y) ** 2))
-
-    view = FigureView(figsize=(8.0, 3.4))
-    ax_fit, ax_loss = view.fig.subplots(1, 2, gridspec_kw={"wspace": 0.3})
-    ax_fit.scatter(X[:, 0], y, s=10, color="0.5")
-    xs = np.array([X.min() - 0.3, X.max() + 0.3])
-    ax_fit.plot(xs, w_star[0] * xs + b_star, "--", color="black", linewidth=1,
-                label=text(f"폐형 해 w={w_star[0]:.2f}, b={b_star:.2f}",
-                           f"closed form w={w_star[0]:.2f}, b={b_star:.2f}", lang))
-    (fit_line,) = ax_fit.plot([], [], color="#d62728", linewidth=2, label=term("gradient_descent",
-                                                                                lang))
-    ax_fit.set_xlim(*xs)
-    ax_fit.set_ylim(y.min() - 2, y.max() + 2)
-    ax_fit.set_xlabel("x")
-    ax_fit.set_ylabel("y")
-    ax_fit.legend(loc="upper left", fontsize=8)
-    gd_text = ax_fit.text(0.97, 0.04, "", transform=ax_fit.transAxes, ha="right", fontsize=9)
-    (loss_line,) = ax_loss.plot([], [], color="#d62728", linewidth=1.5)
-    ax_loss.axhline(best, color="black", linestyle="--", linewidth=1)
-    ax_loss.set_yscale("log")
-    ax_loss.set_ylim(best * 0.7, float(np.mean(y**2)) * 1e3)
-    ax_loss.set_ylabel(term("loss", lang) + " (MSE)")
-    ax_loss.set_xlabel(term("iteration", lang))
-    ax_loss.set_title(f"2/L = {2 / L:.3g}", fontsize=9, loc="right")
-    status = status_text(ax_loss, loc="upper right")
-    view.dynamic(fit_line, gd_text, loss_line, status)
-    view.fig.subplots_adjust(left=0.07, right=0.98, top=0.9, bottom=0.15)
-
+    figure = _FitFigure(X, y, lang)
     controls = {
         "lr": lr_slider(term("learning_rate", lang) + " η", lr, 1e-3, 2.0),
         "iterations": int_slider(term("iteration", lang), int(iterations), 1, 300),
     }
-    shown = {}
-
-    def update(lr: float, iterations: int) -> None:
-        if shown.get("iterations") != axis_limit(iterations):
-            ax_loss.set_xlim(0, axis_limit(iterations))
-            view.invalidate(ax_loss)
-            shown["iterations"] = axis_limit(iterations)
-        thetas, losses, diverged_at = run_linear_gd(X, y, lr, iterations)
-        w, b = thetas[-1]
-        fit_line.set_data(xs, w * xs + b)
-        gd_text.set_text(f"w={w:.2f}, b={b:.2f}")
-        loss_line.set_data(np.arange(len(losses)), losses)
-        if diverged_at is not None:
-            status.set_text(divergence_message(diverged_at, lang))
-            status.set_color("#d62728")
-        else:
-            status.set_text(f"{term('loss', lang)} = {losses[-1]:.3g}")
-            status.set_color("black")
-
-    return Playground(controls, view, update, layout_rows=[["lr", "iterations"]])
+    return Playground(controls, figure.view, figure.update, layout_rows=[["lr", "iterations"]])

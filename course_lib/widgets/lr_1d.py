@@ -15,7 +15,6 @@ from course_lib.plotting import divergence_message, plot_function_1d, status_tex
 from course_lib.widgets._base import (
     FigureView,
     Playground,
-    axis_limit,
     dropdown,
     int_slider,
     lr_slider,
@@ -93,17 +92,12 @@ class _Lr1dFigure:
         self.ax_lr = fig.add_subplot(grid[1, :])
         self.landscape = None
 
-    def set_steps(self, steps: int) -> None:
-        """Fit the loss axis to the number of steps (a full redraw, without rebuilding)."""
-        self.ax_loss.set_xlim(0, axis_limit(steps))
-        self.view.invalidate(self.ax_loss)
-
     def set_landscape(self, landscape) -> None:
         """Rebuild everything that depends on the function."""
         lang, dyn = self.lang, self.view.dynamic
         for ax in (self.ax_f, self.ax_loss, self.ax_lr):
             ax.clear()
-        self.view._dynamic.clear()
+        self.view.reset()
         self.landscape = landscape
         _, self.path_line = plot_function_1d(landscape, self.ax_f, lang=lang)
         dyn(self.path_line)
@@ -120,7 +114,6 @@ class _Lr1dFigure:
         self.status = dyn(status_text(self.ax_loss, loc="upper right"))
         self.view.fig.subplots_adjust(left=0.09, right=0.98, top=0.91, bottom=0.13)
         self._draw_strip(landscape)  # after the layout: it measures its labels
-        self.view.invalidate()
 
     def _draw_strip(self, landscape) -> None:
         ax, lang = self.ax_lr, self.lang
@@ -226,15 +219,11 @@ def lr_1d_playground(
         "steps": int_slider(term("step", lang), steps, 1, 100),
     }
     figure = _Lr1dFigure(lang, (lo, hi))
-    shown = {}
 
     def update(function: str, lr: float, steps: int) -> None:
-        if shown.get("function") != function:
+        if figure.landscape is not built[function]:
             figure.set_landscape(built[function])
-            shown["function"], shown["steps"] = function, None
-        if shown["steps"] != axis_limit(steps):
-            figure.set_steps(steps)
-            shown["steps"] = axis_limit(steps)
+        figure.view.fit_steps(steps, figure.ax_loss)
         figure.update(lr, steps)
 
     return Playground(controls, figure.view, update, layout_rows=[["function"], ["lr", "steps"]])

@@ -12,20 +12,13 @@ import numpy as np
 from course_lib.i18n import resolve, term, text
 from course_lib.widgets._base import (
     Playground,
-    axis_limit,
     check_in_range,
     dropdown,
     float_slider,
     int_slider,
     lr_slider,
 )
-from course_lib.widgets._race import (
-    LANDSCAPES,
-    RaceFigure,
-    RunCache,
-    landscape_label,
-    landscape_options,
-)
+from course_lib.widgets._race import RaceFigure, RunCache, check_landscape, landscape_options
 
 _RUNS = ("sgd", "momentum", "nesterov")
 
@@ -66,8 +59,7 @@ def momentum_playground(
     ['landscape', 'lr', 'momentum', 'steps']
     """
     lang = resolve(lang)
-    if landscape not in LANDSCAPES:
-        raise ValueError(f"landscape must be one of {sorted(LANDSCAPES)}, got {landscape!r}")
+    check_landscape(landscape)
     check_in_range("lr", lr, 1e-4, 0.1)
     check_in_range("momentum", momentum, 0.0, 0.99)
     check_in_range("steps", steps, 10, 300)
@@ -80,18 +72,10 @@ def momentum_playground(
     labels = {"sgd": text("경사 하강법", "gradient descent", lang),
               "momentum": term("momentum", lang), "nesterov": term("nesterov", lang)}
     figure = RaceFigure(lang, list(_RUNS), labels)
-    cache, built, shown = RunCache(), {}, {}
+    cache = RunCache()
 
     def update(landscape: str, lr: float, momentum: float, steps: int) -> None:
-        if landscape not in built:
-            built[landscape] = LANDSCAPES[landscape]()
-        surface = built[landscape]
-        if shown.get("landscape") != landscape:
-            figure.set_landscape(surface, landscape_label(landscape, lang))
-            shown["landscape"], shown["steps"] = landscape, None
-        if shown["steps"] != axis_limit(steps):
-            figure.set_steps(steps)
-            shown["steps"] = axis_limit(steps)
+        surface = figure.prepare(landscape, steps)
         beta = float(np.round(momentum, 4))
         runs = {"sgd": cache.run(landscape, surface, "sgd", lr, steps)}
         for name in ("momentum", "nesterov"):

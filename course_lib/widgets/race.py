@@ -12,18 +12,16 @@ import ipywidgets as widgets
 from course_lib.i18n import resolve, term, text
 from course_lib.widgets._base import (
     Playground,
-    axis_limit,
     check_in_range,
     dropdown,
     int_slider,
     lr_slider,
 )
 from course_lib.widgets._race import (
-    LANDSCAPES,
     OPTIMIZERS,
     RaceFigure,
     RunCache,
-    landscape_label,
+    check_landscape,
     landscape_options,
     optimizer_label,
 )
@@ -71,8 +69,7 @@ def optimizer_race(
     >>> pg.controls["show_sgd"].value = False
     """
     lang = resolve(lang)
-    if landscape not in LANDSCAPES:
-        raise ValueError(f"landscape must be one of {sorted(LANDSCAPES)}, got {landscape!r}")
+    check_landscape(landscape)
     check_in_range("steps", steps, 10, 500)
     unknown = set(optimizers) - set(OPTIMIZERS)
     if unknown:
@@ -93,18 +90,10 @@ def optimizer_race(
             layout=widgets.Layout(width="170px"))
         controls[f"lr_{name}"] = lr_slider(term("learning_rate", lang), start[name], *_LR_RANGE)
     figure = RaceFigure(lang, list(OPTIMIZERS))
-    cache, built, shown = RunCache(), {}, {}
+    cache = RunCache()
 
     def update(landscape: str, steps: int, **settings) -> None:
-        if landscape not in built:
-            built[landscape] = LANDSCAPES[landscape]()
-        surface = built[landscape]
-        if shown.get("landscape") != landscape:
-            figure.set_landscape(surface, landscape_label(landscape, lang))
-            shown["landscape"], shown["steps"] = landscape, None
-        if shown["steps"] != axis_limit(steps):
-            figure.set_steps(steps)
-            shown["steps"] = axis_limit(steps)
+        surface = figure.prepare(landscape, steps)
         figure.show({
             name: cache.run(landscape, surface, name, settings[f"lr_{name}"], steps)
             if settings[f"show_{name}"] else None

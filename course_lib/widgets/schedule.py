@@ -18,7 +18,6 @@ from course_lib.plotting import divergence_message, framed_legend, status_text
 from course_lib.widgets._base import (
     FigureView,
     Playground,
-    axis_limit,
     check_in_range,
     dropdown,
     float_slider,
@@ -34,7 +33,8 @@ _NOISE = 3.0  # std of the gradient noise: gives a visible noise floor at lr ~ 0
 
 
 def make_scheduler(name: str, optimizer, *, steps: int, step_size: int = 20,
-                   gamma: float = 0.5, warmup: int = 10, pct_start: float = 0.3):
+                   gamma: float = 0.5, warmup: int = 10, pct_start: float = 0.3
+                   ) -> lr_scheduler.LRScheduler | None:
     """Build the named schedule with course_lib.optim.lr_scheduler (None for "constant")."""
     if name == "constant":
         return None
@@ -118,69 +118,81 @@ def schedule_explorer(
         "warmup": int_slider(term("warmup", lang), 10, 1, 100),
         "pct_start": float_slider("pct_start", 0.3, 0.05, 0.9, 0.05),
     }
-    bowl = landscapes.quadratic(condition_number=10.0)
-    view = FigureView(figsize=(8.0, 3.3))
-    ax_lr, ax_loss = view.fig.subplots(1, 2, gridspec_kw={"wspace": 0.3})
-    (lr_line,) = ax_lr.plot([], [], color="#1f77b4", linewidth=1.8)
-    ax_lr.set_ylim(0, 1.2)  # room above η₀ for the note, which a constant lr would cross
-    ax_lr.set_yticks(np.linspace(0, 1, 6))
-    ax_lr.set_xlabel(term("step", lang))
-    ax_lr.set_ylabel(term("learning_rate", lang) + " / η₀")
-    (const_line,) = ax_loss.plot([], [], color="0.6", linewidth=1.0,
-                                 label=_relabel("constant", lang))
-    (loss_line,) = ax_loss.plot([], [], color="#1f77b4", linewidth=1.4,
-                                label=term("lr_scheduling", lang))
-    ax_loss.set_yscale("log")
-    ax_loss.set_ylim(1e-3, 1e4)
-    ax_loss.set_xlabel(term("step", lang))
-    ax_loss.set_ylabel(term("loss", lang))
-    ax_loss.set_title(text("잡음 섞인 기울기로 이차 함수 최소화", "noisy gradients on a bowl",
-                           lang), fontsize=9)
-    # Dynamic (drawn last), so the noisy curves pass under the legend, not over it.
-    legend = framed_legend(ax_loss, loc="lower left")
-    status = status_text(ax_loss, loc="upper right")
-    lr_note = ax_lr.text(0.97, 0.97, "", transform=ax_lr.transAxes, ha="right", va="top",
-                         fontsize=9)
-    view.dynamic(lr_line, lr_note, const_line, loss_line, status, legend)
-    view.fig.subplots_adjust(left=0.08, right=0.98, top=0.9, bottom=0.15)
-    shown = {}
-
-    @functools.lru_cache(maxsize=64)  # the constant-lr run only changes with lr and steps
-    def run(name, lr, steps, **kwargs):
-        def build(opt):
-            return make_scheduler(name, opt, steps=steps, **kwargs)
-        return training.gradient_descent(bowl, lr=lr, steps=steps, optimizer=SGD,
-                                         scheduler=None if name == "constant" else build,
-                                         grad_noise=_NOISE, seed=0)
+    figure = _ScheduleFigure(lang, names)
 
     def update(schedule, lr, steps, step_size, gamma, warmup, pct_start) -> None:
         for arg in ("step_size", "gamma", "warmup", "pct_start"):
             controls[arg].layout.display = None if arg in _ARGS[schedule] else "none"
-        if shown.get("steps") != axis_limit(steps):
-            ax_lr.set_xlim(0, axis_limit(steps))
-            ax_loss.set_xlim(0, axis_limit(steps))
-            view.invalidate(ax_lr, ax_loss)
-            shown["steps"] = axis_limit(steps)
-        kwargs = {"step_size": step_size, "gamma": gamma, "warmup": warmup,
-                  "pct_start": pct_start}
+        figure.update(schedule, lr, steps, {"step_size": step_size, "gamma": gamma,
+                                            "warmup": warmup, "pct_start": pct_start})
+
+    return Playground(controls, figure.view, update, layout_rows=[
+        ["schedule", "lr"], ["steps", "step_size", "gamma", "warmup", "pct_start"]])
+
+
+class _ScheduleFigure:
+    """The lr a schedule gives (left) and the loss of noisy GD with it and without (right)."""
+
+    def __init__(self, lang: str, names: dict[str, str]):
+        self.lang, self.names = lang, names
+        self.bowl = landscapes.quadratic(condition_number=10.0)
+        self.view = FigureView(figsize=(8.0, 3.3))
+        self.ax_lr, self.ax_loss = self.view.fig.subplots(1, 2, gridspec_kw={"wspace": 0.3})
+        ax_lr, ax_loss = self.ax_lr, self.ax_loss
+        (self.lr_line,) = ax_lr.plot([], [], color="#1f77b4", linewidth=1.8)
+        ax_lr.set_ylim(0, 1.2)  # room above η₀ for the note, which a constant lr would cross
+        ax_lr.set_yticks(np.linspace(0, 1, 6))
+        ax_lr.set_xlabel(term("step", lang))
+        ax_lr.set_ylabel(term("learning_rate", lang) + " / η₀")
+        (self.const_line,) = ax_loss.plot([], [], color="0.6", linewidth=1.0,
+                                          label=_relabel("constant", lang))
+        (self.loss_line,) = ax_loss.plot([], [], color="#1f77b4", linewidth=1.4,
+                                         label=term("lr_scheduling", lang))
+        ax_loss.set_yscale("log")
+        ax_loss.set_ylim(1e-3, 1e4)
+        ax_loss.set_xlabel(term("step", lang))
+        ax_loss.set_ylabel(term("loss", lang))
+        ax_loss.set_title(text("잡음 섞인 기울기로 이차 함수 최소화", "noisy gradients on a bowl",
+                               lang), fontsize=9)
+        # Dynamic (drawn last), so the noisy curves pass under the legend, not over it.
+        self.legend = framed_legend(ax_loss, loc="lower left")
+        self.status = status_text(ax_loss, loc="upper right")
+        self.lr_note = ax_lr.text(0.97, 0.97, "", transform=ax_lr.transAxes, ha="right",
+                                  va="top", fontsize=9)
+        self.view.dynamic(self.lr_line, self.lr_note, self.const_line, self.loss_line,
+                          self.status, self.legend)
+        self.view.fig.subplots_adjust(left=0.08, right=0.98, top=0.9, bottom=0.15)
+        # Cached: the constant-lr run only changes with lr and steps, not with the schedule.
+        self.run = functools.lru_cache(maxsize=64)(self._run)
+
+    def _run(self, name: str, lr: float, steps: int, **kwargs) -> training.Trajectory:
+        """Noisy gradient descent on the bowl with the named schedule."""
+        def build(opt):
+            return make_scheduler(name, opt, steps=steps, **kwargs)
+        return training.gradient_descent(self.bowl, lr=lr, steps=steps, optimizer=SGD,
+                                         scheduler=None if name == "constant" else build,
+                                         grad_noise=_NOISE, seed=0)
+
+    def update(self, schedule: str, lr: float, steps: int, kwargs: dict) -> None:
+        """Draw the schedule's lr and the loss with and without it."""
+        lang = self.lang
+        self.view.fit_steps(steps, self.ax_lr, self.ax_loss)
         lrs = schedule_lrs(schedule, lr, steps, **kwargs)
-        lr_line.set_data(np.arange(steps), lrs / lr)
-        lr_note.set_text(text(f"학습률: 처음 {lrs[0]:.3g} → 마지막 {lrs[-1]:.3g}",
-                              f"lr: start {lrs[0]:.3g} → end {lrs[-1]:.3g}", lang))
-        const, scheduled = run("constant", lr, steps), run(schedule, lr, steps, **kwargs)
-        const_line.set_data(np.arange(len(const.losses)), const.losses)
-        loss_line.set_data(np.arange(len(scheduled.losses)), scheduled.losses)
-        legend.get_texts()[1].set_text(names[schedule])  # the blue curve is this schedule
+        self.lr_line.set_data(np.arange(steps), lrs / lr)
+        self.lr_note.set_text(text(f"학습률: 처음 {lrs[0]:.3g} → 마지막 {lrs[-1]:.3g}",
+                                   f"lr: start {lrs[0]:.3g} → end {lrs[-1]:.3g}", lang))
+        const, scheduled = self.run("constant", lr, steps), self.run(schedule, lr, steps,
+                                                                      **kwargs)
+        self.const_line.set_data(np.arange(len(const.losses)), const.losses)
+        self.loss_line.set_data(np.arange(len(scheduled.losses)), scheduled.losses)
+        self.legend.get_texts()[1].set_text(self.names[schedule])  # blue curve: this schedule
         if scheduled.diverged:
-            status.set_text(divergence_message(scheduled.diverged_at, lang))
+            self.status.set_text(divergence_message(scheduled.diverged_at, lang))
         else:
             tail = scheduled.losses[-10:].mean()
-            status.set_text(text(f"마지막 10 스텝 평균 손실 {tail:.3g}",
-                                 f"mean loss, last 10 steps: {tail:.3g}", lang))
-        status.set_color("#d62728" if scheduled.diverged else "black")
-
-    return Playground(controls, view, update, layout_rows=[
-        ["schedule", "lr"], ["steps", "step_size", "gamma", "warmup", "pct_start"]])
+            self.status.set_text(text(f"마지막 10 스텝 평균 손실 {tail:.3g}",
+                                      f"mean loss, last 10 steps: {tail:.3g}", lang))
+        self.status.set_color("#d62728" if scheduled.diverged else "black")
 
 
 def _relabel(key: str, lang: str) -> str:
