@@ -13,6 +13,7 @@ Helpers
 ``plot_loss_curve(losses, ax)``           loss against step (log scale by default)
 ``plot_schedule(lrs, ax)``                learning rate against step
 ``status_text(ax)`` / ``divergence_message(step)``   the "diverged at step k" label
+``show_status(status, message)``          fill that label: red if diverged, else black
 ``framed_legend(ax)``                     a legend in a white box, readable over contours
 ``finite_prefix(values)``                 the part of a run before it blew up
 """
@@ -299,12 +300,32 @@ def divergence_message(step: int, lang: str | None = None) -> str:
 def status_text(ax: Axes, *, loc: str = "upper center") -> Text:
     """An empty, boxed text in the axes for a run's status ("diverged at step k", ...).
 
-    Set it with ``t.set_text(...)`` and ``t.set_color(...)``.
+    Set it with :func:`show_status` (or ``t.set_text(...)`` and ``t.set_color(...)``).
     """
     x, ha = {"upper center": (0.5, "center"), "upper left": (0.03, "left"),
              "upper right": (0.97, "right")}[loc]
     return ax.text(x, 0.95, "", transform=ax.transAxes, ha=ha, va="top", fontsize=10, zorder=10,
                    bbox={"boxstyle": "round,pad=0.25", "fc": "white", "ec": "0.7", "alpha": 0.9})
+
+
+def show_status(status: Text, message: str, *, diverged: bool = False) -> None:
+    """Put ``message`` in a :func:`status_text` box: red for a diverged run, else black.
+
+    Parameters
+    ----------
+    status : matplotlib Text
+        The box :func:`status_text` made.
+    message : str
+        What to show, e.g. :func:`divergence_message`'s label.
+    diverged : bool, default=False
+        Whether the run diverged (the message is then shown in red).
+
+    Returns
+    -------
+    None
+    """
+    status.set_text(message)
+    status.set_color("#d62728" if diverged else "black")
 
 
 def framed_legend(ax: Axes, *, handles: Sequence[Artist] | None = None, loc: str = "best",

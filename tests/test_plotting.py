@@ -104,3 +104,14 @@ def test_divergence_message_in_both_languages():
 def test_log_limits_are_whole_decades_holding_the_values():
     lo, hi = plotting.log_limits([0.03, 5.0, np.nan, -1.0])
     assert (lo, hi) == (0.01, 10.0)
+
+
+def test_show_status_is_red_only_for_a_diverged_run():
+    _, ax = plt.subplots()
+    status = plotting.status_text(ax)
+    plotting.show_status(status, "diverged at step 3", diverged=True)
+    assert status.get_text() == "diverged at step 3"
+    assert matplotlib.colors.to_hex(status.get_color()) == "#d62728"
+    plotting.show_status(status, "loss = 0.1")
+    assert status.get_text() == "loss = 0.1"
+    assert matplotlib.colors.to_hex(status.get_color()) == "#000000"

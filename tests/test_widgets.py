@@ -413,3 +413,21 @@ def test_batch_size_legends_name_both_runs_and_the_loss_axis_has_no_minor_labels
         mantissa = loc / 10 ** math.floor(math.log10(loc) + 1e-9)
         assert any(mantissa == pytest.approx(m) for m in (1, 2, 5)), loc
     assert not any(t.get_text() for t in ax_loss.yaxis.get_minorticklabels())
+
+
+def test_fit_steps_moves_the_axis_only_when_its_limit_changes():
+    view = widgets.FigureView()
+    ax_a, ax_b = view.fig.subplots(1, 2)
+    view.fit_steps(7, ax_a, ax_b)            # limits step through 10, 20, 50, 100, ...
+    assert ax_a.get_xlim() == ax_b.get_xlim() == (0.0, 10.0)
+    first = view.render()
+    ax_a.set_xlim(0, 3)                      # a hand change is not tracked ...
+    view.fit_steps(9, ax_a)                  # ... so a move within the same limit keeps it
+    assert ax_a.get_xlim() == (0.0, 3.0)
+    view.fit_steps(11, ax_a)
+    assert ax_a.get_xlim() == (0.0, 20.0) and ax_b.get_xlim() == (0.0, 10.0)
+    assert view.render() != first            # the changed axes was redrawn, not blitted
+    ax_a.clear()
+    view.reset()                             # after clearing, the next fit_steps sets it again
+    view.fit_steps(11, ax_a)
+    assert ax_a.get_xlim() == (0.0, 20.0)

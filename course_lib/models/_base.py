@@ -28,6 +28,7 @@ class Model:
         raise NotImplementedError
 
     def predict(self, X) -> np.ndarray:
+        """Predictions for the rows of ``X``: values (regression) or class labels."""
         raise NotImplementedError
 
     @property

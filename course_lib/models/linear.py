@@ -75,10 +75,12 @@ class LinearRegression(Model):
 
     @property
     def w(self) -> np.ndarray:
+        """The weights, shape ``(n_features,)`` (the array the optimizer updates)."""
         return self.params[0]
 
     @property
     def b(self) -> float:
+        """The intercept, as a float (a copy: change it through ``params[1]``)."""
         return float(self.params[1][0])
 
     def predict(self, X) -> np.ndarray:
@@ -92,6 +94,7 @@ class LinearRegression(Model):
         return X, X @ w + b[0] - check_target(y, X.shape[0])
 
     def loss(self, X, y) -> float:
+        """MSE plus the L2 term ½λ‖w‖² (the intercept is not penalised)."""
         _, r = self._residual(X, y)
         return float(np.mean(r**2) + 0.5 * self.l2 * self.w @ self.w)
 

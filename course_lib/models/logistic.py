@@ -95,6 +95,7 @@ class LogisticRegression(Model):
         return X, X @ w + b[0], check_target(y, X.shape[0], n_classes=2)
 
     def loss(self, X, y) -> float:
+        """Mean log loss plus the L2 term ½λ‖w‖²."""
         _, z, y = self._logits(X, y)
         return self._loss(z, y)
 
@@ -148,9 +149,11 @@ class SoftmaxRegression(Model):
         return self._check_X(X) @ W + b
 
     def predict_proba(self, X) -> np.ndarray:
+        """Class probabilities (softmax of the logits), shape ``(n_samples, n_classes)``."""
         return np.exp(log_softmax(self.decision_function(X), axis=1))
 
     def predict(self, X) -> np.ndarray:
+        """The most probable class of each row, shape ``(n_samples,)``."""
         return np.argmax(self.decision_function(X), axis=1)
 
     def _loss(self, Z, y) -> float:
@@ -164,6 +167,7 @@ class SoftmaxRegression(Model):
         return X, X @ W + b, check_target(y, X.shape[0], n_classes=self.n_classes)
 
     def loss(self, X, y) -> float:
+        """Mean cross-entropy plus the L2 term ½λ‖W‖²."""
         _, Z, y = self._logits(X, y)
         return self._loss(Z, y)
 

@@ -100,6 +100,7 @@ class MLP(Model):
 
     @property
     def n_layers(self) -> int:
+        """Number of weight layers (hidden layers + 1)."""
         return len(self.layer_sizes) - 1
 
     def forward(self, X) -> list[np.ndarray]:
@@ -147,6 +148,7 @@ class MLP(Model):
         return 0.5 * self.l2 * sum(float(np.sum(W * W)) for W in self.params[::2])
 
     def loss(self, X, y) -> float:
+        """Mean loss plus the L2 term (as :meth:`loss_and_grads`, without the gradients)."""
         z = self.forward(X)[-1]
         return self._data_loss_and_delta(z, self._target(y, z.shape[0]))[0] + self._penalty()
 

@@ -116,8 +116,11 @@ class Adagrad(Optimizer):
                     "maximize": maximize}
         super().__init__(params, defaults, nonfinite=nonfinite)
         # PyTorch creates the state at construction (the sum starts at τ, not at 0).
-        for k, (group, p) in enumerate((g, p) for g in self.param_groups for p in g["params"]):
-            self.state[k] = self._init_state(group, p)
+        k = 0
+        for group in self.param_groups:
+            for p in group["params"]:
+                self.state[k] = self._init_state(group, p)
+                k += 1
 
     def _check_group(self, group: dict[str, Any]) -> None:
         _check_adagrad(group["lr"], group["lr_decay"], group["weight_decay"],

@@ -42,6 +42,7 @@ class FigureView:
     figsize : (float, float), default=(7.2, 3.2)
         Inches; with ``dpi=80`` the default is 576 × 256 pixels, small enough to encode fast.
     dpi : int, default=80
+        Pixels per inch of the PNG.
 
     Notes
     -----

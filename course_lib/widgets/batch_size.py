@@ -22,6 +22,7 @@ from course_lib.plotting import (
     contour_landscape,
     divergence_message,
     framed_legend,
+    show_status,
     status_text,
 )
 from course_lib.training import minibatches
@@ -135,12 +136,11 @@ class _BatchFigure:
         self.mini_loss.set_data(np.arange(len(mini)) / per_epoch, bowl.value(mini))
         diverged = mini_div if mini_div is not None else full_div
         if diverged is not None:
-            self.status.set_text(divergence_message(diverged, lang))
-            self.status.set_color("#d62728")
+            show_status(self.status, divergence_message(diverged, lang), diverged=True)
         else:
-            self.status.set_text(text(f"B = {batch_size}: 에폭당 업데이트 {per_epoch}번",
-                                      f"B = {batch_size}: {per_epoch} updates per epoch", lang))
-            self.status.set_color("black")
+            show_status(self.status, text(f"B = {batch_size}: 에폭당 업데이트 {per_epoch}번",
+                                          f"B = {batch_size}: {per_epoch} updates per epoch",
+                                          lang))
 
 
 def batch_size_playground(

@@ -11,7 +11,12 @@ import numpy as np
 from course_lib import data
 from course_lib.i18n import resolve, term, text
 from course_lib.models.linear import closed_form, mse_smoothness
-from course_lib.plotting import DIVERGENCE_FACTOR, divergence_message, status_text
+from course_lib.plotting import (
+    DIVERGENCE_FACTOR,
+    divergence_message,
+    show_status,
+    status_text,
+)
 from course_lib.widgets._base import (
     FigureView,
     Playground,
@@ -94,11 +99,9 @@ class _FitFigure:
         self.gd_text.set_text(f"w={w:.2f}, b={b:.2f}")
         self.loss_line.set_data(np.arange(len(losses)), losses)
         if diverged_at is not None:
-            self.status.set_text(divergence_message(diverged_at, self.lang))
-            self.status.set_color("#d62728")
+            show_status(self.status, divergence_message(diverged_at, self.lang), diverged=True)
         else:
-            self.status.set_text(f"{term('loss', self.lang)} = {losses[-1]:.3g}")
-            self.status.set_color("black")
+            show_status(self.status, f"{term('loss', self.lang)} = {losses[-1]:.3g}")
 
 
 def linear_regression_playground(

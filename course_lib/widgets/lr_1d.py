@@ -148,10 +148,10 @@ class _Lr1dFigure:
         self.lr_marker = self.view.dynamic(ax.axvline(lo, color="black", lw=3))
 
     def update(self, lr: float, steps: int) -> None:
-        ls = self.landscape
-        path, diverged_at = run_gd_1d(ls, ls.start[0], lr, steps)
-        self.path_line.set_data(path, ls.f(path))
-        gap = np.maximum(ls.f(path) - self.f_min, 1e-16)
+        landscape = self.landscape
+        path, diverged_at = run_gd_1d(landscape, landscape.start[0], lr, steps)
+        self.path_line.set_data(path, landscape.f(path))
+        gap = np.maximum(landscape.f(path) - self.f_min, 1e-16)
         self.loss_line.set_data(np.arange(len(path)), gap)
         self.lr_marker.set_xdata([lr, lr])
         if diverged_at is not None:

@@ -14,7 +14,7 @@ import numpy as np
 from course_lib import landscapes, training
 from course_lib.i18n import resolve, term, text
 from course_lib.optim import SGD, lr_scheduler
-from course_lib.plotting import divergence_message, framed_legend, status_text
+from course_lib.plotting import divergence_message, framed_legend, show_status, status_text
 from course_lib.widgets._base import (
     FigureView,
     Playground,
@@ -187,12 +187,12 @@ class _ScheduleFigure:
         self.loss_line.set_data(np.arange(len(scheduled.losses)), scheduled.losses)
         self.legend.get_texts()[1].set_text(self.names[schedule])  # blue curve: this schedule
         if scheduled.diverged:
-            self.status.set_text(divergence_message(scheduled.diverged_at, lang))
+            show_status(self.status, divergence_message(scheduled.diverged_at, lang),
+                        diverged=True)
         else:
             tail = scheduled.losses[-10:].mean()
-            self.status.set_text(text(f"마지막 10 스텝 평균 손실 {tail:.3g}",
-                                      f"mean loss, last 10 steps: {tail:.3g}", lang))
-        self.status.set_color("#d62728" if scheduled.diverged else "black")
+            show_status(self.status, text(f"마지막 10 스텝 평균 손실 {tail:.3g}",
+                                          f"mean loss, last 10 steps: {tail:.3g}", lang))
 
 
 def _relabel(key: str, lang: str) -> str:
