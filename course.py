@@ -1,13 +1,18 @@
 """Set up the course and open it, or set it up and test it: one command each.
 
-    python3 course.py lab     # 설치 후 JupyterLab 열기 / install, then open JupyterLab
-    python3 course.py test    # 설치 후 전체 테스트 / install, then run the whole test suite
+    python3 course.py lab       # 설치 후 내 사본을 JupyterLab으로 열기 / install, open your copy
+    python3 course.py test      # 설치 후 전체 테스트 / install, then run the whole test suite
+    python3 course.py fresh 05  # 5장의 새 사본 (이전 것은 backup/) / a fresh copy of chapter 05
 
 Needs only Python 3.10+ with the standard library: it makes a virtual environment in
 ``.venv`` beside this file, installs the course into it (skipped when pyproject.toml has
 not changed since the last install), and runs JupyterLab or pytest from there.  Extra
 arguments after ``test`` go to pytest (``python3 course.py test tests/test_fonts.py``); after
 ``lab`` they go to JupyterLab (``python3 course.py lab --port 8899``).
+
+``lab`` opens your working copy in ``workspace/`` (git ignores it; see tools/workspace.py):
+lessons and exercises are copied there once and never overwritten after you change them, so
+the repository's notebooks stay as committed and ``git pull`` stays clean.
 """
 
 from __future__ import annotations
@@ -64,13 +69,30 @@ def environment() -> dict[str, str]:
     return env
 
 
+def _workspace():
+    sys.path.insert(0, str(ROOT / "tools"))
+    import workspace  # standard library only, like this file
+
+    return workspace
+
+
 def lab(extra: list[str]) -> int:
     ensure_environment("")
+    ws = _workspace()
+    for line in ws.sync(ROOT).lines():
+        print(line, flush=True)
+    # No news / update pop-up over a notebook shown to a class (JupyterLab's own overrides).
+    overrides = VENV / "share" / "jupyter" / "lab" / "settings" / "overrides.json"
+    if not overrides.exists():
+        overrides.parent.mkdir(parents=True, exist_ok=True)
+        overrides.write_text('{"@jupyterlab/apputils-extension:notification": '
+                             '{"fetchNews": "false", "checkForUpdates": false}}\n')
     cmd = [
         BIN / "jupyter",
         "lab",
-        f"--ServerApp.root_dir={ROOT}",
-        "--ServerApp.default_url=/lab/tree/notebooks",
+        f"--ServerApp.root_dir={ROOT / ws.FOLDER}",
+        # LabApp's own default_url wins over ServerApp.default_url (it is the default app).
+        f"--LabApp.default_url=/lab/tree/{ws.CONTENTS}",
     ]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         cmd.append("--allow-root")  # JupyterLab refuses to start as root without it
@@ -86,8 +108,23 @@ def test(extra: list[str]) -> int:
     return subprocess.call(cmd, env=environment(), cwd=ROOT)
 
 
+def fresh(chapters: list[str]) -> int:
+    """Fresh copies of the given chapters' lessons and exercises; old copies go to backup/."""
+    if not chapters:
+        print("usage: python3 course.py fresh 05 [06 ...]")
+        return 2
+    try:
+        done = _workspace().fresh(ROOT, chapters)
+    except ValueError as exc:
+        print(exc)
+        return 2
+    for rel in done:
+        print(f"fresh copy / 새 사본: workspace/{rel}")
+    return 0
+
+
 def main(argv: list[str]) -> int:
-    commands = {"lab": lab, "test": test}
+    commands = {"lab": lab, "test": test, "fresh": fresh}
     if not argv or argv[0] not in commands:
         print(__doc__)
         return 2
