@@ -15,8 +15,9 @@ import sys
 from pathlib import Path
 
 import pytest
-import workspace as ws
 from repo_checks import load_notebook, output_problems
+
+import workspace as ws
 
 ROOT = Path(__file__).resolve().parents[1]
 

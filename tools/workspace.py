@@ -190,9 +190,10 @@ def contents_notebook(root: Path) -> dict:
     """The workspace's front page: what the folder is, and every chapter linked."""
     intro = (
         "# 경사 하강법 / Gradient Descent · 차례 / Contents\n\n"
-        "이 폴더(`workspace/`)는 여러분의 사본입니다. 마음껏 실행하고 저장하세요. 저장소의 원본은 "
-        "바뀌지 않고, `git pull` 도 막히지 않습니다. 한 장을 처음 상태로 되돌리려면 저장소 폴더에서 "
-        "`python3 course.py fresh 05` 처럼 실행합니다 (이전 사본은 `backup/` 으로 옮겨집니다).\n\n"
+        "이 폴더(`workspace/`)는 여러분의 사본입니다. 마음껏 실행하고 저장하세요. "
+        "저장소의 원본은 바뀌지 않고, `git pull` 도 막히지 않습니다. 한 장을 처음 상태로 "
+        "되돌리려면 저장소 폴더에서 `python3 course.py fresh 05` 처럼 실행합니다 "
+        "(이전 사본은 `backup/` 으로 옮겨집니다).\n\n"
         "This folder (`workspace/`) is your copy: run and save freely; the repository's own "
         "notebooks stay as committed and `git pull` stays clean. To start a chapter over, run "
         "`python3 course.py fresh 05` in the repository folder (your old copy moves to "
