@@ -821,6 +821,25 @@ def test_wrong_answer_is_caught(qid, label, visible, answer):
         assert isinstance(seen, CheckFailed), f"{qid}: '{label}': visible check gave {seen!r}"
         what, ko, en = str(seen).split("\n")[:3]
         assert what.startswith("✗ ") and ko.strip() and en.strip(), str(seen)
+        # returned values are named as the exercise names them, never "[0]" / "item 0"
+        assert not re.search(r"^  \[\d+\]: ", str(seen), re.M), str(seen)
+
+
+# Wrong answers whose feedback must name every wrong returned value, and only those.
+WRONG_PARTS = {
+    "ex05_q1: lr inside buffer (velocity form)": ["new_w", "new_buf"],
+    "ex05_q1: EMA buffer (1-beta) g": ["new_w", "new_buf"],
+    "ex05_q1: uses old buffer for step": ["new_w"],
+}
+
+
+@pytest.mark.parametrize("case", WRONG_PARTS)
+def test_feedback_names_every_wrong_part(case):
+    (param,) = [p for p in _cases(WRONG) if p.id == case]
+    qid, _, _, answer = param.values
+    seen, _ = _run(qid, answer)
+    named = re.findall(r"^  (\w+): ", str(seen), re.M)
+    assert named == WRONG_PARTS[case], str(seen)
 
 
 @pytest.mark.parametrize(("qid", "label", "visible", "answer"), _cases(RIGHT))

@@ -47,7 +47,7 @@ def test_check_close_feedback_names_input_expected_got_and_hint_in_both_language
         ("oscillate", "converge", "the value differs"),
         (("a",), ("a", "b"), "expected 2 items, got 1"),
         (object(), 1.0, "not a number or NumPy array"),
-        ([np.ones(2), 5.0], ([np.ones(2), 4.0], 5.0)[0], "item 1"),
+        ([np.ones(2), 5.0], ([np.ones(2), 4.0], 5.0)[0], "[1]: 값이 다릅니다"),
     ],
 )
 def test_check_close_says_what_differs(got, expected, fragment):

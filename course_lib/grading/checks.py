@@ -24,7 +24,10 @@ from __future__ import annotations
 
 import copy
 import math
+import sysconfig
+import traceback
 from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -42,13 +45,25 @@ _MAX_REPR = 300
 
 
 class CheckFailed(AssertionError):
-    """A check found a wrong answer; the message is the feedback (Korean, then English)."""
+    """A check found a wrong answer; the message is the feedback (Korean, then English).
+
+    In a notebook IPython shows only the message (:meth:`_render_traceback_`), not the
+    frames of this module: the feedback is what a student needs, the library's call stack is
+    not.  The exception itself is an ordinary ``AssertionError``, so nbval, nbgrader and the
+    course grader still see a failed test.
+    """
+
+    def _render_traceback_(self) -> list[str]:
+        first, *rest = str(self).splitlines() or [""]
+        return [f"\x1b[1;31m{first}\x1b[0m", *rest]
 
 
 def _short(value: Any) -> str:
     """Return a one-line, length-capped representation of a value for feedback."""
     if isinstance(value, np.ndarray):
-        text = np.array2string(value, precision=6, separator=", ", threshold=20)
+        # 6 significant digits, without the padding NumPy adds to line columns up
+        text = np.array2string(value, separator=", ", threshold=20,
+                               formatter={"float_kind": _number})
     elif isinstance(value, tuple | list) and len(value) <= 10:
         inner = ", ".join(_short(v) for v in value)
         if isinstance(value, tuple):
@@ -59,6 +74,10 @@ def _short(value: Any) -> str:
         text = repr(value)
     text = " ".join(text.split())
     return text if len(text) <= _MAX_REPR else text[: _MAX_REPR - 3] + "..."
+
+
+def _number(x: float) -> str:
+    return repr(float(f"{x:.6g}"))
 
 
 def _call_text(name: str, inputs: Mapping[str, Any] | Sequence[Any] | None) -> str:
@@ -72,32 +91,62 @@ def _call_text(name: str, inputs: Mapping[str, Any] | Sequence[Any] | None) -> s
 
 
 def _fail(what: str, ko: str, en: str, hint: str | None) -> CheckFailed:
-    lines = [f"✗ {what}", f"  {ko}", f"  {en}"]
+    return _fail_lines(what, [f"  {ko}", f"  {en}"], hint)
+
+
+def _fail_lines(what: str, lines: list[str], hint: str | None) -> CheckFailed:
     if hint:
-        lines.append(f"  힌트 / hint: {hint}")
-    return CheckFailed("\n".join(lines))
+        lines = [*lines, f"  힌트 / hint: {hint}"]
+    return CheckFailed("\n".join([f"✗ {what}", *lines]))
 
 
-def _mismatch(got: Any, expected: Any, rtol: float, atol: float) -> tuple[str, str] | None:
-    """Compare ``got`` with ``expected``; return (ko, en) saying what differs, or None."""
-    if isinstance(expected, tuple | list) and not _is_numeric_sequence(expected):
+#: One wrong part of a result: where it sits ("" for the whole result, else "new_w" or
+#: "[1]"), what differs (Korean, English), and the received and expected part.
+Wrong = tuple[str, str, str, Any, Any]
+
+
+def _part_names(count: int, returns: Sequence[str] | None) -> list[str]:
+    if returns is not None and len(returns) == count:
+        return list(returns)
+    return [f"[{i}]" for i in range(count)]
+
+
+def _join(where: str, part: str) -> str:
+    """``clipped_grads`` + ``[0]`` -> ``clipped_grads[0]``."""
+    return f"{where}{part}" if where else part
+
+
+def _mismatches(got: Any, expected: Any, rtol: float, atol: float,
+                returns: Sequence[str] | None = None, where: str = "") -> list[Wrong]:
+    """Every part of ``got`` that differs from ``expected`` (empty list when all agree).
+
+    Tuples and lists are compared part by part, so a result with two wrong parts reports
+    both; ``returns`` names the parts of the top-level result (``("new_w", "new_buf")``).
+    """
+    named = returns is not None and isinstance(expected, tuple | list) \
+        and len(returns) == len(expected)
+    if named or (isinstance(expected, tuple | list) and not _is_numeric_sequence(expected)):
+        listed = f" ({', '.join(returns)})" if returns else ""
         if not isinstance(got, tuple | list):
-            return ("튜플/리스트를 반환해야 합니다.", "a tuple or list was expected.")
+            return [(where, f"값 {len(expected)}개{listed}를 튜플로 돌려줘야 합니다.",
+                     f"should return {len(expected)} values{listed} as a tuple.", got, expected)]
         if len(got) != len(expected):
-            return (
-                f"원소 {len(expected)}개가 필요한데 {len(got)}개를 받았습니다.",
-                f"expected {len(expected)} items, got {len(got)}.",
-            )
-        for i, (g, e) in enumerate(zip(got, expected, strict=True)):
-            found = _mismatch(g, e, rtol, atol)
-            if found:
-                return (f"{i}번째 원소: {found[0]}", f"item {i}: {found[1]}")
-        return None
+            return [(where, f"값 {len(expected)}개{listed}가 필요한데 {len(got)}개를 받았습니다.",
+                     f"expected {len(expected)} items{listed}, got {len(got)}.", got, expected)]
+        found: list[Wrong] = []
+        for part, g, e in zip(_part_names(len(expected), returns), got, expected, strict=True):
+            found += _mismatches(g, e, rtol, atol, where=_join(where, part))
+        if found and not named and isinstance(expected, list) and not any(
+                isinstance(e, tuple | list | np.ndarray) for e in expected):
+            # a list of names or flags is one value: show it whole, not item by item
+            return [(where, "값이 다릅니다.", "the value differs.", got, expected)]
+        return found
     if expected is None or isinstance(expected, str | bool):
         if type(got) is not type(expected) or got != expected:
-            return ("값이 다릅니다.", "the value differs.")
-        return None
-    return _numeric_mismatch(got, expected, rtol, atol)
+            return [(where, "값이 다릅니다.", "the value differs.", got, expected)]
+        return []
+    numeric = _numeric_mismatch(got, expected, rtol, atol)
+    return [(where, *numeric, got, expected)] if numeric else []
 
 
 def _is_numeric_sequence(value: Sequence[Any]) -> bool:
@@ -127,6 +176,17 @@ def _numeric_mismatch(got: Any, expected: Any, rtol: float, atol: float) -> tupl
     return None
 
 
+def _mismatch_failure(what: str, wrong: list[Wrong], hint: str | None) -> CheckFailed:
+    """Feedback with two lines (Korean, English) per wrong part, then the hint."""
+    lines = []
+    for where, ko, en, got, expected in wrong:
+        label = f"{where}: " if where else ""
+        want, have = _short(expected), _short(got)
+        lines += [f"  {label}{ko} 기대값 {want}, 받은 값 {have}",
+                  f"  {' ' * len(label)}{en} expected {want}, got {have}"]
+    return _fail_lines(what, lines, hint)
+
+
 def check_close(
     name: str,
     got: Any,
@@ -136,6 +196,7 @@ def check_close(
     hint: str | None = None,
     rtol: float = 1e-6,
     atol: float = 1e-9,
+    returns: Sequence[str] | None = None,
 ) -> None:
     """Check that ``got`` equals ``expected`` within tolerances (numbers, arrays, tuples).
 
@@ -151,22 +212,18 @@ def check_close(
         A nudge shown on failure; it must not give the answer away.
     rtol, atol : float
         Tolerances of :func:`numpy.allclose`.
+    returns : sequence of str, optional
+        Names of the parts of a tuple result, as the exercise names them
+        (``("new_w", "new_buf")``); feedback then says ``new_buf`` rather than ``[1]``.
 
     Raises
     ------
     CheckFailed
-        With a message naming the input, the expected and the received value.
+        With a message naming the input and, for every wrong part, the expected and the
+        received value.
     """
-    found = _mismatch(got, expected, rtol, atol)
-    what = _call_text(name, inputs)
-    if found:
-        ko, en = found
-        raise _fail(
-            what,
-            f"{ko} 기대값 {_short(expected)}, 받은 값 {_short(got)}",
-            f"{en} expected {_short(expected)}, got {_short(got)}",
-            hint,
-        )
+    check_close_quiet(name, got, expected, inputs=inputs, hint=hint, rtol=rtol, atol=atol,
+                      returns=returns)
     print(f"✓ {name}: 통과 / passed")
 
 
@@ -199,6 +256,7 @@ def check_function(
     hint: str | None = None,
     rtol: float = 1e-6,
     atol: float = 1e-9,
+    returns: Sequence[str] | None = None,
 ) -> None:
     """Call ``func`` on every case and compare with the expected value of that case.
 
@@ -214,7 +272,7 @@ def check_function(
         a visible reference would give the answer away).
     name : str, optional
         Name shown in feedback; defaults to ``func.__name__``.
-    hint, rtol, atol
+    hint, rtol, atol, returns
         As in :func:`check_close`.
 
     Raises
@@ -228,21 +286,26 @@ def check_function(
         if reference is not None:
             expected = reference(**copy.deepcopy(kwargs))
         got = _call(func, label, kwargs, hint)
-        check_close_quiet(label, got, expected, inputs=kwargs, hint=hint, rtol=rtol, atol=atol)
+        check_close_quiet(label, got, expected, inputs=kwargs, hint=hint, rtol=rtol, atol=atol,
+                          returns=returns)
     print(f"✓ {label}: 사례 {len(cases)}개 통과 / {len(cases)} case(s) passed")
 
 
-def check_close_quiet(name: str, got: Any, expected: Any, **kwargs: Any) -> None:
+def check_close_quiet(
+    name: str,
+    got: Any,
+    expected: Any,
+    *,
+    inputs: Mapping[str, Any] | Sequence[Any] | None = None,
+    hint: str | None = None,
+    rtol: float = 1e-6,
+    atol: float = 1e-9,
+    returns: Sequence[str] | None = None,
+) -> None:
     """Like :func:`check_close` but prints nothing on success."""
-    found = _mismatch(got, expected, kwargs.get("rtol", 1e-6), kwargs.get("atol", 1e-9))
-    if found:
-        ko, en = found
-        raise _fail(
-            _call_text(name, kwargs.get("inputs")),
-            f"{ko} 기대값 {_short(expected)}, 받은 값 {_short(got)}",
-            f"{en} expected {_short(expected)}, got {_short(got)}",
-            kwargs.get("hint"),
-        )
+    wrong = _mismatches(got, expected, rtol, atol, returns)
+    if wrong:
+        raise _mismatch_failure(_call_text(name, inputs), wrong, hint)
 
 
 def _call(func: Callable[..., Any], label: str, kwargs: dict[str, Any], hint: str | None) -> Any:
@@ -258,12 +321,27 @@ def _call(func: Callable[..., Any], label: str, kwargs: dict[str, Any], hint: st
                 "not implemented yet (NotImplementedError).",
                 None,
             ) from None
-        raise _fail(
-            _call_text(label, kwargs),
-            f"함수가 오류를 냈습니다: {type(exc).__name__}: {exc}",
-            f"the function raised {type(exc).__name__}: {exc}",
-            hint,
-        ) from None
+        lines = [f"  함수가 오류를 냈습니다: {type(exc).__name__}: {exc}",
+                 f"  the function raised {type(exc).__name__}: {exc}"]
+        frame = _students_frame(exc)
+        if frame is not None:  # where in the student's own code, since no traceback is shown
+            lines.append(f"  {frame.name}, 줄 / line {frame.lineno}: {frame.line}")
+        raise _fail_lines(_call_text(label, kwargs), lines, hint) from None
+
+
+def _library_folders() -> tuple[str, ...]:
+    paths = sysconfig.get_paths()
+    folders = {str(Path(__file__).resolve().parents[1])}  # course_lib
+    folders |= {str(Path(paths[k]).resolve()) for k in ("stdlib", "purelib", "platlib")}
+    return tuple(folders)
+
+
+def _students_frame(exc: BaseException) -> traceback.FrameSummary | None:
+    """The innermost frame of ``exc`` in code that is not a library's (the student's cell)."""
+    library = _library_folders()
+    frames = [f for f in traceback.extract_tb(exc.__traceback__)
+              if not str(Path(f.filename).resolve()).startswith(library)]
+    return frames[-1] if frames and frames[-1].line else None
 
 
 def _raised_kind(exc: BaseException) -> list[str]:
