@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from course_lib._checks import check_int, check_nonnegative
+from course_lib.i18n import text
 from course_lib.landscapes import Landscape
 from course_lib.models._base import Model
 from course_lib.optim.clip import clip_grad_norm_, clip_grad_value_
@@ -149,39 +150,61 @@ class History:
     n_steps: int = 0
     n_epochs: int = 0
 
-    def summary(self) -> str:
-        """One line on how the run ended (English; figures use course_lib.i18n).
+    def summary(self, lang: str | None = None) -> str:
+        """One line on how the run ended, in ``lang`` (default: :func:`course_lib.set_language`).
 
         Examples
         --------
         >>> h = History(diverged=True, diverged_at=5, diverged_value=127001263.8,
         ...             diverged_reason="loss > threshold", divergence_limit=1.2e3, n_epochs=6)
-        >>> where, what = h.summary().split(": ")
+        >>> where, what = h.summary("en").split(": ")
         >>> where
         'diverged at step 5 (counted from 0) in epoch 6'
         >>> what
         'loss = 1.27e+08 exceeded the threshold 1.2e+03'
+        >>> h.summary("ko")
+        '스텝 5(0부터 셈, 에폭 6)에서 발산: 손실 = 1.27e+08, 임계값 1.2e+03 초과'
         """
         if self.diverged:
-            return self._divergence_summary()
-        end = f"{self.n_epochs} epoch(s), {self.n_steps} step(s)"
-        last = f", final training loss {self.train_loss[-1]:.6g}" if self.train_loss else ""
+            return self._divergence_summary(lang)
+        n, k = self.n_epochs, self.n_steps
+        last = self.train_loss[-1] if self.train_loss else None
         if self.stopped_early:
-            return f"stopped early after {end}; best epoch {self.best_epoch}{last}"
-        return f"finished {end}{last}"
+            return text(f"{n} 에폭, {k} 스텝 뒤 조기 종료; 최적 에폭 {self.best_epoch}",
+                        f"stopped early after {n} epoch(s), {k} step(s); best epoch "
+                        f"{self.best_epoch}", lang) + self._final_loss(last, lang)
+        return text(f"{n} 에폭, {k} 스텝 완료", f"finished {n} epoch(s), {k} step(s)",
+                    lang) + self._final_loss(last, lang)
 
+    @staticmethod
+    def _final_loss(last: float | None, lang: str | None) -> str:
+        if last is None:
+            return ""
+        return text(f", 마지막 학습 손실 {last:.6g}", f", final training loss {last:.6g}", lang)
 
-    def _divergence_summary(self) -> str:
+    def _divergence_summary(self, lang: str | None) -> str:
         # Steps count from 0 (diverged_at is the number of updates done), epochs from 1.
-        value = f"{self.diverged_value:.3g}"
-        if self.diverged_reason in ("epoch loss", "validation loss"):  # measured after the epoch
-            return (f"diverged at the end of epoch {self.n_epochs}, after {self.diverged_at} "
-                    f"step(s): {self.diverged_reason} = {value} is not finite")
-        where = f"diverged at step {self.diverged_at} (counted from 0) in epoch {self.n_epochs}"
-        if self.diverged_reason == "loss > threshold":
+        value, n, k = f"{self.diverged_value:.3g}", self.n_epochs, self.diverged_at
+        reason = self.diverged_reason
+        shown = text(_REASONS_KO.get(reason, reason), reason, lang)
+        if reason in ("epoch loss", "validation loss"):  # measured after the epoch
+            return text(f"에폭 {n} 끝에서 발산 ({k} 스텝 뒤): {shown} = {value}, 유한하지 않음",
+                        f"diverged at the end of epoch {n}, after {k} step(s): "
+                        f"{shown} = {value} is not finite", lang)
+        where = text(f"스텝 {k}(0부터 셈, 에폭 {n})에서 발산",
+                     f"diverged at step {k} (counted from 0) in epoch {n}", lang)
+        if reason == "loss > threshold":
             limit = "" if self.divergence_limit is None else f" {self.divergence_limit:.3g}"
-            return f"{where}: loss = {value} exceeded the threshold{limit}"
-        return f"{where}: {self.diverged_reason} = {value} is not finite"
+            return where + text(f": 손실 = {value}, 임계값{limit} 초과",
+                                f": loss = {value} exceeded the threshold{limit}", lang)
+        return where + text(f": {shown} = {value}, 유한하지 않음",
+                            f": {shown} = {value} is not finite", lang)
+
+
+#: Korean names of History.diverged_reason values (the values themselves stay English keys).
+_REASONS_KO = {"loss": "손실", "loss > threshold": "손실 > 임계값", "gradient norm": "기울기 노름",
+               "update norm": "업데이트 노름", "epoch loss": "에폭 손실",
+               "validation loss": "검증 손실"}
 
 
 class _Diverged(Exception):

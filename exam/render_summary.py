@@ -104,6 +104,7 @@ body { font-family: "Noto Sans KR", "NanumGothic", "Malgun Gothic", sans-serif;
 h1 { font-size: 11pt; margin: 0 0 3px 0; }
 h2 { font-size: 8.4pt; margin: 5px 0 2px 0; border-bottom: 1px solid #888; }
 table { border-collapse: collapse; width: 100%; }
+:lang(ko) { word-break: keep-all; overflow-wrap: break-word; }  /* Korean breaks between words */
 th, td { border: 1px solid #aaa; padding: 1px 3px; vertical-align: top; text-align: left; }
 th { background: #eee; }
 .cols { column-count: 2; column-gap: 10px; }

@@ -210,7 +210,7 @@ def test_divergence_is_reported_at_the_right_step_without_warnings(line):
     limit = 1e6 * max(losses[0], 1.0)
     assert hist.divergence_limit == pytest.approx(limit, rel=1e-12)
     # steps count from 0, epochs from 1 (one full-batch step per epoch); 3 significant digits
-    assert hist.summary() == (
+    assert hist.summary("en") == (
         f"diverged at step {first_bad} (counted from 0) in epoch {first_bad + 1}: "
         f"loss = {losses[first_bad]:.3g} exceeded the threshold {limit:.3g}")
 
@@ -225,7 +225,7 @@ def test_divergence_on_nan_with_threshold_off(line):
     assert hist.diverged and not math.isfinite(hist.diverged_value)
     assert hist.diverged_reason in ("loss", "gradient norm", "update norm")
     assert hist.divergence_limit is None
-    assert hist.summary() == (
+    assert hist.summary("en") == (
         f"diverged at step {hist.diverged_at} (counted from 0) in epoch {hist.n_epochs}: "
         f"{hist.diverged_reason} = {hist.diverged_value} is not finite")
 
@@ -265,7 +265,7 @@ def test_divergence_found_after_an_epoch_says_so():
     X, y = np.zeros((2, 1)), np.zeros(2)
     hist = train(model, X, y, SGD(model.params, lr=1.0), epochs=5, X_val=X + 1, y_val=y)
     assert (hist.diverged_reason, hist.diverged_at, hist.n_epochs) == ("validation loss", 2, 2)
-    assert hist.summary() == ("diverged at the end of epoch 2, after 2 step(s): "
+    assert hist.summary("en") == ("diverged at the end of epoch 2, after 2 step(s): "
                               "validation loss = inf is not finite")
 
 

@@ -113,10 +113,13 @@ def schedule_explorer(
                              schedule),
         "lr": lr_slider(term("learning_rate", lang), lr, 1e-3, 1.0),
         "steps": int_slider(term("step", lang), int(steps), 20, 300, 10),
-        "step_size": int_slider("step_size", 20, 1, 100),
-        "gamma": float_slider("gamma", 0.5, 0.05, 0.99, 0.01),
+        "step_size": int_slider(text("감쇠 간격 step_size", "decay interval step_size", lang),
+                                20, 1, 100),
+        "gamma": float_slider(text("감쇠율 gamma", "decay factor gamma", lang), 0.5, 0.05, 0.99,
+                              0.01),
         "warmup": int_slider(term("warmup", lang), 10, 1, 100),
-        "pct_start": float_slider("pct_start", 0.3, 0.05, 0.9, 0.05),
+        "pct_start": float_slider(text("최고점 위치 pct_start", "peak at pct_start", lang), 0.3,
+                                  0.05, 0.9, 0.05),
     }
     figure = _ScheduleFigure(lang, names)
 
