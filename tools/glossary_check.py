@@ -161,7 +161,8 @@ def text_file_passages(path: Path, root: Path = ROOT) -> list[Passage]:
 
 
 def student_passages(root: Path = ROOT) -> list[Passage]:
-    """Every place a student reads course text: lessons, exercises, exam pack, quiz, library."""
+    """Every place a student reads course text: lessons, exercises, README, exam pack, quiz
+    banks and the strings of the library (widgets, figures, grader feedback)."""
     out: list[Passage] = []
     for folder in ("notebooks/_source", "solutions/_source"):
         for path in sorted((root / folder).glob("*.txt")):
@@ -171,6 +172,8 @@ def student_passages(root: Path = ROOT) -> list[Passage]:
             out += python_file_passages(path, root)
         elif path.suffix == ".json":
             out += json_file_passages(path, root)
+    if (root / "README.md").exists():
+        out += text_file_passages(root / "README.md", root)
     for path in sorted((root / "exam").rglob("*")):
         if path.suffix in (".md", ".html", ".txt"):
             out += text_file_passages(path, root)
