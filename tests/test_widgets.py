@@ -431,3 +431,122 @@ def test_fit_steps_moves_the_axis_only_when_its_limit_changes():
     view.reset()                             # after clearing, the next fit_steps sets it again
     view.fit_steps(11, ax_a)
     assert ax_a.get_xlim() == (0.0, 20.0)
+
+
+# --------------------------------------------------------------------------- classroom: issue 17
+
+
+def _pixels(png: bytes) -> np.ndarray:
+    from PIL import Image
+
+    return np.asarray(Image.open(io.BytesIO(png)))
+
+
+@pytest.mark.parametrize("name", ["optimizer_race", "momentum_playground"])
+def test_redrawing_only_the_moved_run_gives_the_same_pixels_as_a_full_redraw(name):
+    # Moves redraw only the runs from the first changed one on, over a cached layer of the
+    # others: after every kind of move the picture must equal a redraw of everything.
+    layered, full = build(name), build(name)
+    moves = ([("lr_adamw", 0.3), ("lr_adam", 0.05), ("lr_sgd", 0.01), ("lr_adam", 0.1),
+              ("show_adam", False), ("lr_rmsprop", 0.003), ("show_adam", True),
+              ("lr_adamw", 0.02), ("steps", 50), ("landscape", "beale"), ("lr_adam", 0.2)]
+             if name == "optimizer_race" else
+             [("lr", 0.01), ("momentum", 0.5), ("lr", 0.005), ("landscape", "himmelblau"),
+              ("momentum", 0.0)])
+    for control, value in moves:
+        layered.controls[control].value = value  # cached layers carried from move to move
+        full.view.invalidate()  # the reference redraws everything every time
+        full.controls[control].value = value
+        np.testing.assert_array_equal(_pixels(layered.png), _pixels(full.png),
+                                      err_msg=f"after {control} = {value}")
+
+
+def _converges(run, landscape, factor: float) -> bool:
+    f_min = float(landscape.value(landscape.minima[0]))
+    gap = run.losses - f_min
+    return (not run.diverged and np.all(np.isfinite(run.path))
+            and float(np.max(gap)) <= 1.5 * gap[0] and gap[-1] <= factor * gap[0])
+
+
+@pytest.mark.parametrize("landscape", ["valley", "rosenbrock", "beale", "himmelblau"])
+def test_every_landscape_starts_with_settings_that_converge(landscape):
+    # The first picture teaches: no run diverges, every run makes progress, and the ones the
+    # lesson is about (momentum, Adam) get close; divergence is for the student to provoke.
+    from course_lib.widgets._race import LANDSCAPES, RunCache
+    from course_lib.widgets.momentum import DEFAULTS
+    from course_lib.widgets.race import DEFAULT_LRS, DEFAULT_STEPS
+
+    surface, cache = LANDSCAPES[landscape](), RunCache()
+    (x_lo, x_hi), (y_lo, y_hi) = surface.bounds
+    for name, lr in DEFAULT_LRS[landscape].items():
+        run = cache.run(landscape, surface, name, lr, DEFAULT_STEPS[landscape])
+        slow = landscape == "rosenbrock" and name in ("sgd", "adagrad", "rmsprop")
+        assert _converges(run, surface, 0.5 if slow else 1e-2), (name, run.losses[-1])
+        assert np.all((run.path[:, 0] >= x_lo) & (run.path[:, 0] <= x_hi)
+                      & (run.path[:, 1] >= y_lo) & (run.path[:, 1] <= y_hi)), name
+    lr, beta, steps = DEFAULTS[landscape]
+    plain = cache.run(landscape, surface, "sgd", lr, steps)
+    assert _converges(plain, surface, 0.5)
+    for name in ("momentum", "nesterov"):
+        assert _converges(cache.run(landscape, surface, name, lr, steps, momentum=beta),
+                          surface, 1e-2), name
+
+
+def test_switching_the_landscape_moves_the_sliders_to_its_defaults_with_one_redraw():
+    from course_lib.widgets.momentum import DEFAULTS
+    from course_lib.widgets.race import DEFAULT_LRS, DEFAULT_STEPS
+
+    race = widgets.optimizer_race()
+    redraws = []
+    race.view.render = (lambda render: lambda: redraws.append(1) or render())(race.view.render)
+    race.controls["lr_adam"].value = 2.0
+    race.controls["landscape"].value = "beale"
+    assert len(redraws) == 2  # the slider move, then one for the switch and all its sliders
+    assert race.controls["steps"].value == DEFAULT_STEPS["beale"]
+    for name, lr in DEFAULT_LRS["beale"].items():
+        assert race.controls[f"lr_{name}"].value == pytest.approx(lr)
+    pg = widgets.momentum_playground(landscape="rosenbrock")
+    assert (pg.controls["lr"].value, pg.controls["momentum"].value,
+            pg.controls["steps"].value) == pytest.approx(DEFAULTS["rosenbrock"])
+
+
+def test_race_sliders_of_unticked_optimizers_are_disabled():
+    race = widgets.optimizer_race(optimizers=("sgd", "adam"))
+    assert not race.controls["lr_sgd"].disabled and race.controls["lr_adamw"].disabled
+    race.controls["show_adamw"].value = True
+    race.controls["show_sgd"].value = False
+    assert not race.controls["lr_adamw"].disabled and race.controls["lr_sgd"].disabled
+
+
+def test_coinciding_runs_differ_in_line_style_and_marker():
+    race = widgets.optimizer_race()
+    _, ax_loss = race.view.fig.axes
+    lines = {line.get_label(): line for line in ax_loss.lines}
+    assert len(lines) == 7 and len({line.get_marker() for line in lines.values()}) == 7
+    assert len({line.get_linestyle() for line in lines.values()}) >= 4
+    adam, adamw = lines["Adam"], lines["AdamW"]
+    # equal settings: AdamW's dashed line is drawn over Adam's wider solid one, both show
+    assert adam.get_linestyle() == "-" and adamw.get_linestyle() == "--"
+    assert adam.get_linewidth() > 1.5 * adamw.get_linewidth()
+    assert adamw.get_zorder() > adam.get_zorder()
+
+
+@pytest.mark.parametrize("name", PLAYGROUNDS)
+def test_pictures_are_shown_at_their_own_size_and_sharp(name):
+    pg = build(name)
+    width = _pixels(pg.png).shape[1]
+    assert width >= 900  # fills a 1280-px window's notebook column without upscaling
+    assert pg.image.layout.width == f"{width}px" and pg.image.layout.max_width == "100%"
+
+
+@pytest.mark.parametrize("name", PLAYGROUNDS)
+def test_korean_playgrounds_label_everything_in_korean(name):
+    from output_language import english_lines
+
+    pg = build(name, "ko")
+    words = [c.description for c in pg.controls.values()]
+    for control in pg.controls.values():
+        if isinstance(control, ipywidgets.Dropdown):
+            words += [label for label, _ in control.options]
+    words += [t for t in texts_of(pg).splitlines() if "mathdefault" not in t]
+    assert [w for w in words if english_lines(w)] == []

@@ -33,6 +33,12 @@ from PIL import Image
 
 from course_lib.style import apply_style
 
+#: Pixels per inch of every playground picture.  The picture is shown at exactly its pixel
+#: size (never stretched), so it stays sharp: an 8-inch figure is 960 px wide, which fills a
+#: 1280-px window's notebook column and is shown unscaled at 1920 px.  Latency budget checked
+#: by benchmarks/widget_latency.py (PNG encoding grows with the pixel count).
+PLAYGROUND_DPI = 120
+
 
 class FigureView:
     """A matplotlib figure outside pyplot, rendered to PNG bytes with blitting.
@@ -40,25 +46,33 @@ class FigureView:
     Parameters
     ----------
     figsize : (float, float), default=(7.2, 3.2)
-        Inches; with ``dpi=80`` the default is 576 × 256 pixels, small enough to encode fast.
-    dpi : int, default=80
+        Inches; at :data:`PLAYGROUND_DPI` the default is 864 × 384 pixels.
+    dpi : int, default=PLAYGROUND_DPI
         Pixels per inch of the PNG.
 
     Notes
     -----
     Artists registered with :meth:`dynamic` are left out of the cached background and drawn
-    on top of it by every :meth:`render`.  Anything else that changes needs
-    :meth:`invalidate`: ``invalidate()`` makes the next render a full draw (a new
+    on top of it by every :meth:`render`, in the order they were registered.  A figure with
+    many dynamic artists of which one move changes few (one optimizer of seven) says which
+    with :meth:`changed`: the artists registered before the first changed one are then kept
+    as a second cached layer, and only the rest (and those registered with ``on_top=True``, a
+    legend) are drawn, so the picture is exactly what a full redraw gives.  Anything else
+    that changes needs :meth:`invalidate`: ``invalidate()`` makes the next render a full draw (a new
     landscape), ``invalidate(ax)`` redraws only that axes (its x-limits changed).
     :meth:`fit_steps` does the latter for a step-count slider, and :meth:`reset` starts
     over after the axes were cleared.
     """
 
-    def __init__(self, figsize: tuple[float, float] = (7.2, 3.2), dpi: int = 80):
+    def __init__(self, figsize: tuple[float, float] = (7.2, 3.2), dpi: int = PLAYGROUND_DPI):
         apply_style()  # fonts and rcParams are read when the figure is made and drawn
         self.fig = Figure(figsize=figsize, dpi=dpi)
         FigureCanvasAgg(self.fig)
         self._dynamic: list[Artist] = []
+        self._on_top: list[Artist] = []  # dynamic, drawn last on every render (legend, notes)
+        self._changed: set[Artist] | None = None  # set by changed(), used by the next render
+        self._layer = None  # background + the dynamic artists that did not change
+        self._layer_key: tuple | None = None
         self._background = None
         self._stale: list[Axes] = []
         self._boxes: dict[Axes, Bbox] = {}
@@ -68,21 +82,34 @@ class FigureView:
                                  facecolor=self.fig.get_facecolor())
         self._eraser.set_figure(self.fig)
 
-    def dynamic(self, *artists: Artist) -> Artist:
-        """Mark artists as changing on every move; returns the first for convenience."""
+    def dynamic(self, *artists: Artist, on_top: bool = False) -> Artist:
+        """Mark artists as changing on every move; returns the first for convenience.
+
+        ``on_top=True``: drawn after all others on every render (a legend over the curves).
+        """
         for artist in artists:
             artist.set_animated(True)
-            self._dynamic.append(artist)
+            (self._on_top if on_top else self._dynamic).append(artist)
         return artists[0]
+
+    def changed(self, *artists: Artist) -> None:
+        """Say which dynamic artists the next render must redraw; the others keep their pixels.
+
+        Without a call every dynamic artist is redrawn.  An artist whose data or visibility
+        changed and is not named here would keep its old picture, so name every one.
+        """
+        self._changed = (self._changed or set()) | set(artists)
 
     def forget(self, artist: Artist) -> None:
         """Stop drawing a dynamic artist (say, a legend that was replaced by a new one)."""
-        if artist in self._dynamic:
-            self._dynamic.remove(artist)
+        for group in (self._dynamic, self._on_top):
+            if artist in group:
+                group.remove(artist)
 
     def reset(self) -> None:
         """Start over after the axes were cleared: no dynamic artists, a full draw next."""
         self._dynamic.clear()
+        self._on_top.clear()
         self._x_limits.clear()
         self.invalidate()
 
@@ -111,6 +138,7 @@ class FigureView:
             self._stale.extend(a for a in axes if a not in self._stale)
         else:
             self._background = None
+        self._layer = None
 
     def render(self) -> bytes:
         """Draw (blitting over the cached background when it is valid) and return PNG bytes."""
@@ -125,14 +153,48 @@ class FigureView:
                 self._redraw_axes(self._stale)
                 self._background = canvas.copy_from_bbox(self.fig.bbox)
         self._stale = []
-        for artist in self._dynamic:
-            if artist.get_visible():
-                self.fig.draw_artist(artist)
+        changed, self._changed = self._changed, None
+        self._draw(self._dynamic[self._restore_layer(changed):])
+        self._draw(self._on_top)
         rgba = np.asarray(canvas.buffer_rgba())
         out = io.BytesIO()
         # compress_level=1: about 4x faster than the default and only ~5 % larger files.
         Image.fromarray(rgba[..., :3]).save(out, format="png", compress_level=1)
         return out.getvalue()
+
+    def _draw(self, artists) -> None:
+        for artist in artists:
+            if artist.get_visible():
+                self.fig.draw_artist(artist)
+
+    def _restore_layer(self, changed: set[Artist] | None) -> int:
+        """Put back the dynamic artists drawn before the first changed one; return its index.
+
+        They are cached as a layer over the background (rebuilt when the split moves), so a
+        move of the last-registered run redraws one run, not all of them.  0: no layer.
+        """
+        if changed is None:  # no word on what changed: redraw them all
+            self._layer = None
+            return 0
+        first = next((i for i, a in enumerate(self._dynamic) if a in changed),
+                     len(self._dynamic))
+        key = tuple(id(a) for a in self._dynamic[:first])
+        if self._layer is not None and self._layer_key != key:
+            self._layer = None  # the split moved: something inside the layer may have changed
+        if first == 0:
+            return 0
+        canvas = self.fig.canvas
+        if self._layer is None:
+            self._draw(self._dynamic[:first])  # over the background restored by render()
+            self._layer, self._layer_key = canvas.copy_from_bbox(self.fig.bbox), key
+        else:
+            canvas.restore_region(self._layer)
+        return first
+        if self._layer is not None:  # it holds more than we may keep: redraw from scratch
+            self._layer = None
+        self._draw(self._dynamic[:first])  # over the background restored by render()
+        self._layer, self._layer_key = canvas.copy_from_bbox(self.fig.bbox), key
+        return first
 
     def _remember_boxes(self, axes) -> None:
         renderer = self.fig.canvas.get_renderer()
@@ -162,7 +224,11 @@ class Playground(widgets.VBox):
         ``update(**values)`` sets the data of the view's artists for the current values; it
         must not raise or warn for any value the controls allow.
     layout_rows : list of list of names, optional
-        How to arrange the controls (one HBox per row); one control per row by default.
+        How to arrange the controls (one HBox per row, wrapping on narrow screens); one
+        control per row by default.
+    presets : mapping of name to callable, optional
+        ``presets[name](new_value)`` returns values for other controls to take when control
+        ``name`` changes (a landscape's own defaults); they are set before the one redraw.
 
     Attributes
     ----------
@@ -179,17 +245,25 @@ class Playground(widgets.VBox):
         update: Callable[..., None],
         *,
         layout_rows: list[list[str]] | None = None,
+        presets: Mapping[str, Callable[[object], dict]] | None = None,
     ):
         self.controls = dict(controls)
         self.view = view
         self._update = update
-        self.image = widgets.Image(format="png")
+        self._presets = dict(presets or {})
+        self._held = False
+        # Shown at its own pixel size (shrunk, never stretched, on a narrow screen): sharp.
+        width, _ = view.fig.canvas.get_width_height()
+        self.image = widgets.Image(format="png", layout=widgets.Layout(
+            width=f"{width}px", max_width="100%", height="auto"))
         rows = layout_rows or [[name] for name in self.controls]
-        boxes = [widgets.HBox([self.controls[n] for n in row]) for row in rows]
+        boxes = [widgets.HBox([self.controls[n] for n in row],
+                              layout=widgets.Layout(flex_flow="row wrap")) for row in rows]
         super().__init__(children=[*boxes, self.image])
         self.add_class("course-playground")
-        for control in self.controls.values():
-            control.observe(self._on_change, names="value")
+        for name, control in self.controls.items():
+            control.observe(lambda change, name=name: self._on_change(name, change),
+                            names="value")
         self.redraw()
 
     @property
@@ -207,8 +281,25 @@ class Playground(widgets.VBox):
             self._update(**self.values())
         self.image.value = self.view.render()
 
-    def _on_change(self, change) -> None:
-        self.redraw()
+    def set_values(self, **values) -> None:
+        """Move several controls at once, with one redraw at the end."""
+        held, self._held = self._held, True
+        try:
+            for name, value in values.items():
+                self.controls[name].value = value
+        finally:
+            self._held = held
+        if not held:
+            self.redraw()
+
+    def _on_change(self, name: str, change) -> None:
+        if self._held:
+            return
+        preset = self._presets.get(name)
+        if preset is not None:
+            self.set_values(**preset(change["new"]))  # redraws once, with the new defaults
+        else:
+            self.redraw()
 
     def _repr_mimebundle_(self, **kwargs):
         # The widget view for live front ends, plus the current picture for everyone else.
@@ -223,7 +314,7 @@ _STYLE = {"description_width": "initial"}
 
 
 def lr_slider(description: str, value: float, low: float, high: float,
-              steps_per_decade: int = 10) -> widgets.FloatLogSlider:
+              steps_per_decade: int = 10, width: str = "360px") -> widgets.FloatLogSlider:
     """A logarithmic learning-rate slider from ``low`` to ``high`` (both > 0)."""
     if not 0 < low < high:
         raise ValueError(f"need 0 < low < high for a log slider, got low={low}, high={high}")
@@ -231,7 +322,7 @@ def lr_slider(description: str, value: float, low: float, high: float,
     return widgets.FloatLogSlider(
         value=value, base=10, min=lo, max=hi, step=1.0 / steps_per_decade,
         description=description, readout_format=".3g", continuous_update=True,
-        style=_STYLE, layout=widgets.Layout(width="360px"),
+        style=_STYLE, layout=widgets.Layout(width=width),
     )
 
 
@@ -251,10 +342,10 @@ def float_slider(description: str, value: float, low: float, high: float, step: 
                                style=_STYLE, layout=widgets.Layout(width="300px"))
 
 
-def dropdown(description: str, options, value) -> widgets.Dropdown:
+def dropdown(description: str, options, value, width: str = "380px") -> widgets.Dropdown:
     """A drop-down list; ``options`` is a list of ``(label, value)`` pairs."""
     return widgets.Dropdown(options=options, value=value, description=description,
-                            style=_STYLE, layout=widgets.Layout(width="300px"))
+                            style=_STYLE, layout=widgets.Layout(width=width))
 
 
 def axis_limit(n: float) -> float:

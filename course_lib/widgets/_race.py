@@ -64,6 +64,21 @@ OPTIMIZERS: dict[str, tuple[str, type | None, dict]] = {
 }
 
 
+#: Line style, marker and width of each race entry, so that runs that coincide stay visible
+#: in colour-blind vision and in grey print (Adam and AdamW often do: AdamW's dashed line is
+#: drawn over Adam's wider solid one).
+LINE_STYLES: dict[str, dict] = {
+    "sgd": {"linestyle": "-", "marker": "o", "linewidth": 1.5},
+    "momentum": {"linestyle": "--", "marker": "s", "linewidth": 1.5},
+    "nesterov": {"linestyle": "-.", "marker": "^", "linewidth": 1.5},
+    "adagrad": {"linestyle": ":", "marker": "D", "linewidth": 1.8},
+    "rmsprop": {"linestyle": (0, (6, 2)), "marker": "v", "linewidth": 1.5},
+    "adam": {"linestyle": "-", "marker": "P", "linewidth": 2.6},
+    "adamw": {"linestyle": (0, (4, 3)), "marker": "X", "linewidth": 1.4},
+}
+_MARKERS_PER_PATH = 12  # a marker every len/12 points: enough to tell the paths apart
+
+
 def optimizer_label(name: str, lang: str) -> str:
     """The label of a race entry in ``lang``: glossary terms for momentum and Nesterov."""
     if name == "momentum":
@@ -145,22 +160,23 @@ class RaceFigure:
         self.f_min = float(landscape.value(landscape.minima[0])) if len(landscape.minima) else 0.0
         gap0 = max(float(landscape.value(x0)) - self.f_min, 1e-3)
         self.paths, self.losses = {}, {}
-        for r in self.runs:
-            color = OPTIMIZER_COLORS[r]
-            (self.paths[r],) = self.ax_map.plot([], [], "o-", color=color, markersize=1.8,
-                                                linewidth=1.1)
-            (self.losses[r],) = self.ax_loss.plot([], [], color=color, linewidth=1.4,
-                                                  label=self.labels[r])
+        for order, r in enumerate(self.runs):
+            style = {"color": OPTIMIZER_COLORS[r], "zorder": 3 + order, **LINE_STYLES[r]}
+            (self.paths[r],) = self.ax_map.plot([], [], markersize=3.5, **style)
+            (self.losses[r],) = self.ax_loss.plot([], [], markersize=5, label=self.labels[r],
+                                                  **style)
             dyn(self.paths[r], self.losses[r])
         self.ax_loss.set_yscale("log")
         self.ax_loss.set_ylim(gap0 * 1e-10, gap0 * 1e3)
         self.ax_loss.set_xlabel(term("step", lang))
         self.ax_loss.set_ylabel("f(x) − f(x*)")
         self._in_legend, self.legend = None, None  # clear() removed it; show() makes one
+        self._drawn = {}  # run -> the path last drawn (None: hidden), to redraw only changes
         self.status = dyn(self.ax_loss.text(
             0.97, 0.97, "", transform=self.ax_loss.transAxes, ha="right", va="top",
             fontsize=9, color="#d62728", zorder=10,
-            bbox={"boxstyle": "round,pad=0.25", "fc": "white", "ec": "0.7", "alpha": 0.9}))
+            bbox={"boxstyle": "round,pad=0.25", "fc": "white", "ec": "0.7", "alpha": 0.9}),
+            on_top=True)
         self.view.fig.subplots_adjust(left=0.08, right=0.98, top=0.92, bottom=0.14)
 
     def show(self, trajectories: dict[str, training.Trajectory | None]) -> None:
@@ -169,6 +185,14 @@ class RaceFigure:
         for r in self.runs:
             traj = trajectories.get(r)
             visible = traj is not None
+            if traj is not None and traj.diverged:
+                notes.append(f"{self.labels[r]}: {divergence_message(traj.diverged_at, self.lang)}")
+            before = self._drawn.get(r)
+            if (before is None) == (traj is None) and (
+                    traj is None or np.array_equal(before, traj.path)):
+                continue  # this run looks as it did: its pixels stay in the cached layer
+            self._drawn[r] = None if traj is None else traj.path
+            self.view.changed(self.paths[r], self.losses[r])
             self.paths[r].set_visible(visible)
             self.losses[r].set_visible(visible)
             if not visible:
@@ -176,8 +200,9 @@ class RaceFigure:
             self.paths[r].set_data(traj.path[:, 0], traj.path[:, 1])
             gap = np.maximum(traj.losses - self.f_min, 1e-300)
             self.losses[r].set_data(np.arange(len(gap)), gap)
-            if traj.diverged:
-                notes.append(f"{self.labels[r]}: {divergence_message(traj.diverged_at, self.lang)}")
+            every = max(1, len(gap) // _MARKERS_PER_PATH)
+            self.paths[r].set_markevery(every)
+            self.losses[r].set_markevery(every)
         self.status.set_text("\n".join(notes))
         self.status.set_visible(bool(notes))
         self._update_legend([r for r in self.runs if trajectories.get(r) is not None])
@@ -194,4 +219,5 @@ class RaceFigure:
             self.legend = None
         if visible:
             self.legend = self.view.dynamic(framed_legend(
-                self.ax_loss, handles=[self.losses[r] for r in visible], loc="lower left"))
+                self.ax_loss, handles=[self.losses[r] for r in visible], loc="lower left"),
+                on_top=True)

@@ -22,14 +22,24 @@ from course_lib.widgets._race import RaceFigure, RunCache, check_landscape, land
 
 _RUNS = ("sgd", "momentum", "nesterov")
 
+#: Starting settings per landscape: (lr, momentum β, steps).  All three runs converge with
+#: them (tests/test_widgets.py); divergence is for the student to provoke, not the first
+#: picture.  On Rosenbrock a learning rate of 0.02 diverges at once.
+DEFAULTS: dict[str, tuple[float, float, int]] = {
+    "valley": (0.02, 0.9, 100),
+    "rosenbrock": (6.3e-4, 0.95, 300),
+    "beale": (3.2e-3, 0.9, 200),
+    "himmelblau": (0.01, 0.5, 100),
+}
+
 
 def momentum_playground(
     lang: str | None = None,
     *,
     landscape: str = "valley",
-    lr: float = 0.02,
-    momentum: float = 0.9,
-    steps: int = 100,
+    lr: float | None = None,
+    momentum: float | None = None,
+    steps: int | None = None,
 ) -> Playground:
     """Chapter 05 playground: learning rate and momentum β, three paths on the contours.
 
@@ -39,12 +49,14 @@ def momentum_playground(
         Language of the labels; None uses :func:`course_lib.set_language`'s choice.
     landscape : {"valley", "rosenbrock", "beale", "himmelblau"}, default="valley"
         "valley" is a quadratic bowl of condition number 50 (L = 50, so 2/L = 0.04).
-    lr : float, default=0.02
-        Learning rate η, in [1e-4, 0.1] (logarithmic slider).
-    momentum : float, default=0.9
+        Choosing another landscape in the drop-down moves the sliders to its
+        :data:`DEFAULTS`.
+    lr : float, optional
+        Learning rate η, in [1e-4, 0.1] (logarithmic slider); default from :data:`DEFAULTS`.
+    momentum : float, optional
         β in [0, 0.99], used by both the momentum and the Nesterov run
         (``course_lib.optim.SGD(momentum=β, nesterov=...)``, PyTorch's form).
-    steps : int, default=100
+    steps : int, optional
         In [10, 300].
 
     Returns
@@ -60,6 +72,10 @@ def momentum_playground(
     """
     lang = resolve(lang)
     check_landscape(landscape)
+    default_lr, default_beta, default_steps = DEFAULTS[landscape]
+    lr = default_lr if lr is None else lr
+    momentum = default_beta if momentum is None else momentum
+    steps = default_steps if steps is None else steps
     check_in_range("lr", lr, 1e-4, 0.1)
     check_in_range("momentum", momentum, 0.0, 0.99)
     check_in_range("steps", steps, 10, 300)
@@ -84,5 +100,10 @@ def momentum_playground(
                 landscape, surface, name, lr, steps, momentum=beta)
         figure.show(runs)
 
+    def preset(key: str) -> dict:
+        lr_, beta, steps_ = DEFAULTS[key]
+        return {"lr": lr_, "momentum": beta, "steps": steps_}
+
     return Playground(controls, figure.view, update,
-                      layout_rows=[["landscape", "steps"], ["lr", "momentum"]])
+                      layout_rows=[["landscape", "steps"], ["lr", "momentum"]],
+                      presets={"landscape": preset})

@@ -3,6 +3,11 @@
 A common learning rate would not be a fair race: SGD's step is η‖∇f‖ while Adam's is
 about η per coordinate, so each optimizer gets its own (logarithmic) slider and a check box.
 Only the run whose slider moved is recomputed; the others come from a cache.
+
+Every landscape starts from its own settings (:data:`DEFAULT_LRS`, :data:`DEFAULT_STEPS`),
+with which every optimizer converges or at least makes steady progress; switching the
+landscape moves the sliders to them.  The controls sit in two columns so that the whole
+race (controls and picture) fits a 1280 × 800 screen.
 """
 
 from __future__ import annotations
@@ -26,9 +31,24 @@ from course_lib.widgets._race import (
     optimizer_label,
 )
 
-#: Starting learning rates that make a fair race on the Rosenbrock function.
-DEFAULT_LRS = {"sgd": 1e-3, "momentum": 1e-3, "nesterov": 1e-3, "adagrad": 0.3,
-               "rmsprop": 0.01, "adam": 0.05, "adamw": 0.05}
+#: Starting learning rates per landscape, found by a scan of the slider's grid: the smallest
+#: one that brings f − f* below 1/1000 of its start (1/100 on Rosenbrock) in the default
+#: steps, with the path inside the map, the loss never above 1.5× its start and neither grid
+#: neighbour diverging in 500 steps; where none gets there, the one that gets closest.
+#: tests/test_widgets.py checks every run.  Adam and AdamW share one, so their curves coincide
+#: and the line styles keep both visible.
+DEFAULT_LRS: dict[str, dict[str, float]] = {
+    "valley": {"sgd": 0.0158, "momentum": 1.58e-3, "nesterov": 1.58e-3, "adagrad": 0.794,
+               "rmsprop": 0.0794, "adam": 0.2, "adamw": 0.2},
+    "rosenbrock": {"sgd": 1e-3, "momentum": 5.01e-4, "nesterov": 5.01e-4, "adagrad": 0.158,
+                   "rmsprop": 0.0158, "adam": 0.0501, "adamw": 0.0501},
+    "beale": {"sgd": 7.94e-3, "momentum": 7.94e-4, "nesterov": 7.94e-4, "adagrad": 0.398,
+              "rmsprop": 0.0251, "adam": 0.0794, "adamw": 0.0794},
+    "himmelblau": {"sgd": 1.26e-3, "momentum": 1.58e-4, "nesterov": 1.58e-4, "adagrad": 0.2,
+                   "rmsprop": 0.02, "adam": 0.0398, "adamw": 0.0398},
+}
+#: Starting number of steps per landscape (Rosenbrock's curved valley needs the most).
+DEFAULT_STEPS = {"valley": 100, "rosenbrock": 500, "beale": 200, "himmelblau": 100}
 _LR_RANGE = (1e-5, 3.0)
 
 
@@ -36,7 +56,7 @@ def optimizer_race(
     lang: str | None = None,
     *,
     landscape: str = "rosenbrock",
-    steps: int = 200,
+    steps: int | None = None,
     lrs: dict[str, float] | None = None,
     optimizers: tuple[str, ...] = tuple(OPTIMIZERS),
 ) -> Playground:
@@ -47,11 +67,11 @@ def optimizer_race(
     lang : {"ko", "en"} or None, default=None
         Language of the labels; None uses :func:`course_lib.set_language`'s choice.
     landscape : {"valley", "rosenbrock", "beale", "himmelblau"}, default="rosenbrock"
-    steps : int, default=200
-        In [10, 500].
+    steps : int, optional
+        In [10, 500]; default from :data:`DEFAULT_STEPS`.
     lrs : dict, optional
         Starting learning rate per optimizer (keys of ``optimizers``), each in [1e-5, 3];
-        missing ones come from :data:`DEFAULT_LRS`.
+        missing ones come from :data:`DEFAULT_LRS` for ``landscape``.
     optimizers : tuple of str, default=all seven
         Which runs to show first: "sgd", "momentum", "nesterov", "adagrad", "rmsprop",
         "adam", "adamw".  The others are in the race with their check box cleared.
@@ -59,8 +79,8 @@ def optimizer_race(
     Returns
     -------
     Playground
-        Controls ``landscape``, ``steps``, ``lr_<name>`` (FloatLogSlider) and
-        ``show_<name>`` (Checkbox) for each optimizer.
+        Controls ``landscape``, ``steps``, ``lr_<name>`` (FloatLogSlider, disabled while its
+        optimizer is not shown) and ``show_<name>`` (Checkbox) for each optimizer.
 
     Examples
     --------
@@ -70,11 +90,12 @@ def optimizer_race(
     """
     lang = resolve(lang)
     check_landscape(landscape)
+    steps = DEFAULT_STEPS[landscape] if steps is None else steps
     check_in_range("steps", steps, 10, 500)
     unknown = set(optimizers) - set(OPTIMIZERS)
     if unknown:
         raise ValueError(f"optimizers must be among {list(OPTIMIZERS)}, got {sorted(unknown)}")
-    start = {**DEFAULT_LRS, **(lrs or {})}
+    start = {**DEFAULT_LRS[landscape], **(lrs or {})}
     if set(start) - set(OPTIMIZERS):
         raise ValueError(f"lrs keys must be among {list(OPTIMIZERS)}, got {sorted(lrs)}")
     for name, value in start.items():
@@ -85,10 +106,12 @@ def optimizer_race(
         "steps": int_slider(term("step", lang), int(steps), 10, 500, 10),
     }
     for name in OPTIMIZERS:
-        controls[f"show_{name}"] = widgets.Checkbox(
+        show = controls[f"show_{name}"] = widgets.Checkbox(
             value=name in optimizers, description=optimizer_label(name, lang), indent=False,
-            layout=widgets.Layout(width="170px"))
-        controls[f"lr_{name}"] = lr_slider(term("learning_rate", lang), start[name], *_LR_RANGE)
+            layout=widgets.Layout(width="175px"))
+        slider = controls[f"lr_{name}"] = lr_slider("η", start[name], *_LR_RANGE, width="225px")
+        slider.tooltip = term("learning_rate", lang)
+        _enable_with(slider, show)
     figure = RaceFigure(lang, list(OPTIMIZERS))
     cache = RunCache()
 
@@ -100,5 +123,19 @@ def optimizer_race(
             for name in OPTIMIZERS
         })
 
-    rows = [["landscape", "steps"]] + [[f"show_{n}", f"lr_{n}"] for n in OPTIMIZERS]
-    return Playground(controls, figure.view, update, layout_rows=rows)
+    def preset(key: str) -> dict:
+        return {"steps": DEFAULT_STEPS[key],
+                **{f"lr_{name}": lr for name, lr in DEFAULT_LRS[key].items()}}
+
+    names = list(OPTIMIZERS)
+    pairs = [names[i:i + 2] for i in range(0, len(names), 2)]  # two optimizers a row
+    rows = [["landscape", "steps"]] + [[f"{kind}_{n}" for n in pair for kind in ("show", "lr")]
+                                       for pair in pairs]
+    return Playground(controls, figure.view, update, layout_rows=rows,
+                      presets={"landscape": preset})
+
+
+def _enable_with(slider: widgets.FloatLogSlider, box: widgets.Checkbox) -> None:
+    """Grey the slider out while its optimizer is not in the race (moving it would do nothing)."""
+    slider.disabled = not box.value
+    box.observe(lambda change: setattr(slider, "disabled", not change["new"]), names="value")
