@@ -76,6 +76,15 @@ def _workspace():
     return workspace
 
 
+def lab_arguments(workspace: Path) -> list[str]:
+    """JupyterLab's options: serve the working copy and open on its contents page."""
+    return [
+        f"--ServerApp.root_dir={workspace}",
+        # LabApp's own default_url wins over ServerApp.default_url (it is the default app).
+        f"--LabApp.default_url=/lab/tree/{_workspace().CONTENTS}",
+    ]
+
+
 def lab(extra: list[str]) -> int:
     ensure_environment("")
     ws = _workspace()
@@ -87,13 +96,7 @@ def lab(extra: list[str]) -> int:
         overrides.parent.mkdir(parents=True, exist_ok=True)
         overrides.write_text('{"@jupyterlab/apputils-extension:notification": '
                              '{"fetchNews": "false", "checkForUpdates": false}}\n')
-    cmd = [
-        BIN / "jupyter",
-        "lab",
-        f"--ServerApp.root_dir={ROOT / ws.FOLDER}",
-        # LabApp's own default_url wins over ServerApp.default_url (it is the default app).
-        f"--LabApp.default_url=/lab/tree/{ws.CONTENTS}",
-    ]
+    cmd = [BIN / "jupyter", "lab", *lab_arguments(ROOT / ws.FOLDER)]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         cmd.append("--allow-root")  # JupyterLab refuses to start as root without it
     return subprocess.call([str(c) for c in cmd + extra], env=environment(), cwd=ROOT)

@@ -291,21 +291,13 @@ def check_function(
     print(f"✓ {label}: 사례 {len(cases)}개 통과 / {len(cases)} case(s) passed")
 
 
-def check_close_quiet(
-    name: str,
-    got: Any,
-    expected: Any,
-    *,
-    inputs: Mapping[str, Any] | Sequence[Any] | None = None,
-    hint: str | None = None,
-    rtol: float = 1e-6,
-    atol: float = 1e-9,
-    returns: Sequence[str] | None = None,
-) -> None:
-    """Like :func:`check_close` but prints nothing on success."""
-    wrong = _mismatches(got, expected, rtol, atol, returns)
+def check_close_quiet(name: str, got: Any, expected: Any, **kwargs: Any) -> None:
+    """Like :func:`check_close` (same keyword arguments) but prints nothing on success."""
+    returns = kwargs.get("returns")
+    wrong = _mismatches(got, expected, kwargs.get("rtol", 1e-6), kwargs.get("atol", 1e-9),
+                        returns)
     if wrong:
-        raise _mismatch_failure(_call_text(name, inputs), wrong, hint)
+        raise _mismatch_failure(_call_text(name, kwargs.get("inputs")), wrong, kwargs.get("hint"))
 
 
 def _call(func: Callable[..., Any], label: str, kwargs: dict[str, Any], hint: str | None) -> Any:

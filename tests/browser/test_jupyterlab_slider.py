@@ -13,42 +13,24 @@ leaves it out locally.
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import signal
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
+from lab_browser import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    jupyter_lab,
+    require_chromium,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = ROOT / "test-artifacts" / "browser"
 CHAPTER = ROOT / "notebooks" / "ko" / "01_intuition.ipynb"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 PLAYGROUND = ".course-playground"
 
 pytestmark = pytest.mark.browser
-
-
-def _require_chromium() -> None:
-    if CHROMIUM.exists():
-        return
-    reason = f"{CHROMIUM} is missing (apt-get install chromium fonts-nanum)"
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"CI=true but {reason}")
-    pytest.skip(reason)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _notebook(folder: Path) -> str:
@@ -67,31 +49,6 @@ def _notebook(folder: Path) -> str:
                                  "language": "python"}
     nbformat.write(nb, folder / "playground.ipynb")
     return "playground.ipynb"
-
-
-def _wait_for_server(url: str, proc: subprocess.Popen, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"jupyter lab exited with code {proc.returncode}")
-        try:
-            with urllib.request.urlopen(url + "api/status", timeout=2) as r:
-                if r.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.3)
-    raise TimeoutError(f"jupyter lab did not answer at {url} within {timeout} s")
-
-
-def _stop(proc: subprocess.Popen) -> None:
-    """Stop the server by its own PID: SIGTERM (it shuts its kernels down), then SIGKILL."""
-    if proc.poll() is None:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=5)
 
 
 def _press_and_time(page, handle, key: str) -> float:
@@ -114,37 +71,18 @@ def lab(tmp_path):
     """A JupyterLab server on a free port serving a temporary copy of the notebook."""
     root, home = tmp_path / "root", tmp_path / "home"
     root.mkdir()
-    settings = home / "settings" / "@jupyterlab" / "apputils-extension"
-    settings.mkdir(parents=True)
-    # No news / update pop-up over the notebook.
-    (settings / "notification.jupyterlab-settings").write_text(
-        json.dumps({"fetchNews": "false", "checkForUpdates": False}), encoding="utf-8")
     name = _notebook(root)
-    port = _free_port()
-    env = {**os.environ, "JUPYTERLAB_SETTINGS_DIR": str(home / "settings"),
-           "JUPYTERLAB_WORKSPACES_DIR": str(home / "workspaces"),
-           "JUPYTER_RUNTIME_DIR": str(home / "runtime")}
-    env.pop("MPLBACKEND", None)  # the kernel must use its default (inline) backend
-    log = open(tmp_path / "lab.log", "wb")  # noqa: SIM115 (closed below)
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "jupyterlab", "--allow-root", "--no-browser",
-         "--ip", "127.0.0.1", f"--port={port}", "--ServerApp.port_retries=0",
-         "--ServerApp.token=", "--ServerApp.password=", f"--ServerApp.root_dir={root}",
-         "--LabApp.expose_app_in_browser=True"],
-        env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}/"
     try:
-        _wait_for_server(url, proc)
-        yield url, name
+        with jupyter_lab(root, home, log=tmp_path / "lab.log") as url:
+            yield url, name
     finally:
-        _stop(proc)
-        log.close()
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        shutil.copy(tmp_path / "lab.log", ARTIFACTS / "jupyterlab.log")
+        if (tmp_path / "lab.log").exists():
+            shutil.copy(tmp_path / "lab.log", ARTIFACTS / "jupyterlab.log")
 
 
 def test_learning_rate_slider_redraws_the_plot(lab):
-    _require_chromium()
+    require_chromium()
     from playwright.sync_api import sync_playwright
 
     url, name = lab
