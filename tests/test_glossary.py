@@ -29,7 +29,6 @@ TEMPORARY: dict[tuple[str, str], str] = {
     ("course_lib/quiz/bank_ko.json", "폐해"): "quiz helper (issue 13): item ov04",
     ("course_lib/quiz/bank_en.json", "폐해"): "quiz helper (issue 13): item ov04",
     ("course_lib/quiz/bank_ko.json", "예제"): "quiz helper (issue 13): 예제 for a data sample",
-    ("exam/topics/01_gd_overview.md", "정규방정식"): "exam helper (issue 13) rewrites the sheets",
 }
 # Files that cannot carry a marker (JSON) and quote a rejected form on purpose, with why.
 QUOTED: dict[tuple[str, str], str] = {}
