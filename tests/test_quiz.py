@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 QUIZ_DIR = ROOT / "course_lib" / "quiz"
 SPEC_DATA = json.loads((QUIZ_DIR / "specs.json").read_text("utf-8"))
 SPECS = {s["id"]: s for s in SPEC_DATA["specs"]}
-VALUES = {s["id"]: s for s in SPEC_DATA["values"]}
+VALUES = {(s["id"], s["name"]): s for s in SPEC_DATA["values"]}
 RAW = {lang: json.loads((QUIZ_DIR / f"bank_{lang}.json").read_text("utf-8"))
        for lang in ("ko", "en")}
 LESSON_CHAPTERS = sorted(p.name[:2]
@@ -379,6 +379,11 @@ def _hand_newton(a):
     return float((np.array([x, y]) - np.linalg.solve(H, g))[a["_coord"]])
 
 
+def _zero_bytes(stage, devices):
+    # ZeRO's table (Rajbhandari et al. 2020, section 3.1): 2Ψ + 2Ψ + 12Ψ, partitioned stagewise
+    return {0: 16, 1: 4 + 12 / devices, 2: 2 + 14 / devices, 3: 16 / devices}[stage]
+
+
 HAND = {
     "adam": _hand_adam,
     "adamw": lambda a: _hand_adam(a, decoupled=True),
@@ -418,6 +423,9 @@ HAND = {
                                                           + a["t"] - 1)),
     "mse_grad": lambda a: 2 / len(a["x"]) * sum(x * (x * a["w"] + a["b"] - y)
                                                 for x, y in zip(a["x"], a["y"], strict=True)),
+    "zero_gb": lambda a: a["n_params"] * _zero_bytes(a["stage"], a["devices"]) / 1e9,
+    "zero_bytes": lambda a: _zero_bytes(a["stage"], a["devices"]),
+    "state_values": lambda a: a["rows"] + a["cols"],                # Adafactor, factored v
 }
 
 #: Answers a student who holds a known misconception would type; each must be rejected at
@@ -451,6 +459,9 @@ MISCONCEPTIONS = {
     "nu30": [-3.5, -14.0, 7.0],                                      # no 2; sum; sign
     "nu31": [-0.1 * 1e-5 / math.sqrt(1e-10 + 1e-10)],                # ε inside the root
     "nu32": [0.9],                                                   # "first step always lr"
+    "nu33": [120.0, 31.40625, 16.640625],                            # no partition; stages 1, 2
+    "nu34": [4 + 12 / 8, 16 / 8, 16.0],                              # stage 1; stage 3; none
+    "nu35": [2 * 1024 * 4096, 1024 * 4096, 1024],                    # Adam; full v; the diagonal
 }
 
 
@@ -480,16 +491,22 @@ def test_misconceptions_are_rejected_at_the_stated_precision(banks, qid):
 
 
 def test_values_quoted_in_choice_items_are_computed(banks):
-    # am02: the explanation quotes the step ratio without bias correction, computed by
-    # course_lib: (1 − β₁)/√(1 − β₂) ≈ 3.16 at t = 1 with PyTorch's default betas.
-    spec = VALUES["am02"]
-    ratio = HAND[spec["kind"]](spec["args"])
-    assert compute(spec["kind"], spec["args"]) == pytest.approx(ratio, rel=1e-6)
+    for spec in VALUES.values():
+        expected = HAND[spec["kind"]](spec["args"])
+        assert compute(spec["kind"], spec["args"]) == pytest.approx(expected, rel=1e-6)
+    # am02: without bias correction the first step is (1 − β₁)/√(1 − β₂) ≈ 3.16 times too
+    # LARGE at t = 1 with PyTorch's default betas (the first edition said "too small").
+    ratio = HAND["adam_uncorrected_ratio"](VALUES[("am02", "ratio")]["args"])
     assert f"{ratio:.3g}" == "3.16"
     for lang, larger in (("ko", "커집니다"), ("en", "too large")):
         q = next(q for q in banks[lang] if q.id == "am02")
         assert "3.16" in q.explanation and larger in q.explanation
         assert "0.9" in q.explanation and "0.999" in q.explanation       # the setting is stated
+        # ds10 quotes ZeRO's figure 1 (120, 31.4, 16.6, 1.9 GB), computed by course_lib.memory
+        ds10 = next(q for q in banks[lang] if q.id == "ds10")
+        text = ds10.prompt + "".join(ds10.choices) + ds10.explanation
+        assert all(v in text for v in ("120", "31.4", "16.6", "1.9"))
+        assert ds10.choices[ds10.answer].startswith(("약 1.9GB", "About 1.9 GB"))
 
 
 def test_known_textbook_values():
@@ -545,6 +562,7 @@ def test_bank_loads_fast():
 
     bank._read.cache_clear()
     bank._computed.cache_clear()
+    bank._quoted.cache_clear()
     bank._bank.cache_clear()
     t0 = time.perf_counter()
     for lang in ("ko", "en"):

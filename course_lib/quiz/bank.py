@@ -10,10 +10,12 @@ Data files (next to this module):
 ``specs.json``
     ``specs``: for each numeric id, what to compute (``kind``, ``args``) and the
     significant ``digits`` the answer needs (no ``digits``: a whole number, exact).
-    ``values``: numbers quoted in a multiple-choice item's text (``{ratio}``), computed the
-    same way.  Every number is computed by course_lib (:mod:`course_lib.quiz.numeric`) at
-    load time, never typed in, and the text is filled from the same arguments, so the
-    numbers a student reads are the numbers the answer was computed from.
+    ``values``: numbers quoted in a multiple-choice item's text (``{ratio}``; an item may
+    quote several), computed the same way.  An argument whose name starts with ``_`` sets
+    up the computation and need not appear in the prompt.  Every number is computed by
+    course_lib (:mod:`course_lib.quiz.numeric`) at load time, never typed in, and the text
+    is filled from the same arguments, so the numbers a student reads are the numbers the
+    answer was computed from.
 
 The order of the choices in the files is the author's.  :func:`load_questions` shuffles it
 with a seed so that the right answer sits at every position equally often (see
@@ -54,14 +56,12 @@ TOPICS: dict[str, tuple[str, str]] = {
                       "residual connections"),
     "backprop": ("역전파", "backpropagation"),
     "regularisation": ("규제와 일반화", "regularisation and generalisation"),
-    "distributed": ("분산·메모리 효율 학습: ZeRO, 혼합 정밀도, 기울기 누적",
-               "distributed and memory-efficient training: ZeRO, mixed precision, "
-               "gradient accumulation"),
+    "distributed": ("분산 학습과 메모리 효율 학습", "distributed and memory-efficient training"),
     "new_optimizers": (
         "새로운 옵티마이저: RAdam, Adafactor, 8비트, Lion, 스케줄 없는 방법, Shampoo",
         "newer optimizers: RAdam, Adafactor, 8-bit, Lion, schedule-free, Shampoo"),
-    "outlook": ("전망: 뉴턴·준뉴턴·자연 기울기, 학습률 없는 방법",
-                "outlook: Newton, quasi-Newton, natural gradient, learning-rate-free"),
+    "outlook": ("전망: 2차 방법과 학습률 없는 방법",
+                "outlook: second-order and learning-rate-free methods"),
 }
 
 
@@ -229,17 +229,26 @@ def _read(name: str) -> dict[str, Any]:
         return json.load(f)
 
 
+def _evaluate(spec: dict[str, Any]) -> dict[str, Any]:
+    digits = spec.get("digits")
+    if digits is not None and (isinstance(digits, bool) or not isinstance(digits, int)
+                               or not 1 <= digits <= 8):
+        raise ValueError(f"{spec['id']}: digits must be an integer in [1, 8], got {digits!r}")
+    return {**spec, "value": compute(spec["kind"], spec["args"])}
+
+
 @cache
 def _computed() -> dict[str, dict[str, Any]]:
-    """id -> the spec with its answer (or quoted value) computed by course_lib."""
-    data = _read("specs.json")
-    out = {}
-    for spec in data["specs"] + data.get("values", []):
-        digits = spec.get("digits")
-        if digits is not None and (isinstance(digits, bool) or not isinstance(digits, int)
-                                   or not 1 <= digits <= 8):
-            raise ValueError(f"{spec['id']}: digits must be an integer in [1, 8], got {digits!r}")
-        out[spec["id"]] = {**spec, "value": compute(spec["kind"], spec["args"])}
+    """Numeric id -> its spec with the answer computed by course_lib."""
+    return {spec["id"]: _evaluate(spec) for spec in _read("specs.json")["specs"]}
+
+
+@cache
+def _quoted() -> dict[str, list[dict[str, Any]]]:
+    """Choice-item id -> the values its text quotes, computed by course_lib."""
+    out: dict[str, list[dict[str, Any]]] = {}
+    for spec in _read("specs.json").get("values", []):
+        out.setdefault(spec["id"], []).append(_evaluate(spec))
     return out
 
 
@@ -268,9 +277,9 @@ def _numeric_question(item: dict[str, Any], lang: str) -> Question:
 
 def _choice_question(item: dict[str, Any]) -> Question:
     prompt, choices, explanation = item["prompt"], list(item["choices"]), item["explanation"]
-    spec = _computed().get(item["id"])
-    if spec is not None:                               # numbers quoted in the text
-        fields = _fields(spec)
+    specs = _quoted().get(item["id"])
+    if specs:                                          # numbers quoted in the text
+        fields = {k: v for spec in specs for k, v in _fields(spec).items()}
         prompt, explanation = prompt.format(**fields), explanation.format(**fields)
         choices = [c.format(**fields) for c in choices]
     return Question(id=item["id"], topic=item["topic"], prompt=prompt, choices=tuple(choices),

@@ -238,11 +238,33 @@ def _sigmoid_chain(args: Args) -> float:
 def _newton_rosenbrock(args: Args) -> float:
     """One Newton step θ ← θ − H⁻¹∇f on Rosenbrock's function; returns coordinate ``_coord``."""
     from course_lib.landscapes import rosenbrock
+    from course_lib.second_order import newton
 
-    bowl = rosenbrock()
-    p = np.array([args["x0"], args["y0"]], dtype=float)
-    new = p - np.linalg.solve(bowl.hessian(p), bowl.grad(p))
-    return float(new[int(args["_coord"])])
+    run = newton(rosenbrock(), [args["x0"], args["y0"]], steps=1)
+    return float(run.path[1][int(args["_coord"])])
+
+
+def _zero_gb(args: Args) -> float:
+    """Model-state memory per device (GB) of mixed-precision Adam under a ZeRO stage."""
+    from course_lib.memory import model_state_gb
+
+    return model_state_gb(args["n_params"], "adam", zero_stage=int(args["stage"]),
+                          n_devices=int(args["devices"]))
+
+
+def _zero_bytes(args: Args) -> float:
+    """Bytes of model state per parameter on one device (mixed-precision Adam, ZeRO)."""
+    from course_lib.memory import bytes_per_parameter
+
+    return bytes_per_parameter("adam", zero_stage=int(args["stage"]),
+                               n_devices=int(args["devices"]))
+
+
+def _state_values(args: Args) -> float:
+    """Optimizer-state values kept for one rows × cols weight matrix."""
+    from course_lib.memory import state_values
+
+    return float(state_values((int(args["rows"]), int(args["cols"])), args["_optimizer"]))
 
 
 def _sklearn_optimal_eta(args: Args) -> float:
@@ -304,6 +326,9 @@ KINDS: dict[str, Callable[[Args], float]] = {
     "newton_rosenbrock": _newton_rosenbrock,
     "sklearn_optimal_eta": _sklearn_optimal_eta,
     "mse_grad": _mse_grad,
+    "zero_gb": _zero_gb,
+    "zero_bytes": _zero_bytes,
+    "state_values": _state_values,
 }
 
 
