@@ -176,6 +176,8 @@ def test_an_empty_or_unreadable_answer_is_not_graded():
     quiz = quiz_widget(lang="en", n=40, seed=0)
     q = _first(quiz, numeric=False)
     assert quiz.submit() is None and "Pick a choice" in quiz.feedback.value
+    for not_a_choice in ("abc", 7, -1, True, 0.5):
+        assert quiz.submit(not_a_choice) is None, not_a_choice
     assert q.id not in quiz.results and not quiz.check_button.disabled
     q = _first(quiz, numeric=True)
     quiz.number.value = "0,8.5x"

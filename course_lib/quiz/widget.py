@@ -205,7 +205,10 @@ class QuizWidget(widgets.VBox):
             response = self.number.value if q.is_numeric else self.choice.value
         if q.is_numeric:
             return parse_number(response)
-        return None if response is None or isinstance(response, bool) else int(response)
+        if isinstance(response, (int, np.integer)) and not isinstance(response, bool) \
+                and 0 <= response < len(q.choices):
+            return int(response)
+        return None                                   # nothing picked, or not a choice
 
     def submit(self, response: Any = None) -> bool | None:
         """Grade the current question with ``response`` (or what the widget holds).
