@@ -12,6 +12,11 @@ Usage::
 
     python benchmarks/widget_latency.py            # print the table
     python benchmarks/widget_latency.py --write    # ... and record it in results/
+    python benchmarks/widget_latency.py --baseline DIR --write
+        # ... and the same sweeps of the course_lib in DIR (an older checkout, say
+        # `git worktree add /tmp/base main`), measured in the same run, with the ratios
+
+The baseline runs in its own kernel right before the current code, so both see the same load.
 """
 
 from __future__ import annotations
@@ -55,11 +60,14 @@ def sweep(control, n):
         return []
     return up + up[::-1]
 
-rows, figs_before = [], plt.get_fignums()
+rows, figs_before, pixels = [], plt.get_fignums(), {}
+import io
+from PIL import Image
 for name in NAMES:
     if not hasattr(W, name):
         continue
     t0 = time.perf_counter(); pg = getattr(W, name)(); build = time.perf_counter() - t0
+    pixels[name] = Image.open(io.BytesIO(pg.png)).size
     for cname, control in pg.controls.items():
         if isinstance(control, ipywidgets.Checkbox):
             continue
@@ -72,7 +80,7 @@ for name in NAMES:
         kind = "switch" if isinstance(control, ipywidgets.Dropdown) else "slider"
         rows.append({"playground": name, "control": cname, "kind": kind,
                      "build_s": build, "ms": [1e3 * x for x in times]})
-print("RESULT" + json.dumps({"rows": rows, "backend": matplotlib.get_backend(),
+print("RESULT" + json.dumps({"rows": rows, "backend": matplotlib.get_backend(), "pixels": pixels,
                              "new_figures": len(plt.get_fignums()) - len(figs_before)}))
 """
 
@@ -86,9 +94,15 @@ PLAYGROUNDS = (
 )
 
 
-def run_in_kernel(names: tuple[str, ...], n: int) -> dict:
-    """Start a kernel, run the sweeps, return the decoded result."""
-    km, kc = start_new_kernel(kernel_name="python3")
+def run_in_kernel(names: tuple[str, ...], n: int, course_lib_dir: Path | None = None) -> dict:
+    """Start a kernel, run the sweeps, return the decoded result.
+
+    ``course_lib_dir``: import course_lib from that folder instead (the baseline).
+    """
+    env = dict(os.environ)
+    if course_lib_dir is not None:
+        env["PYTHONPATH"] = os.pathsep.join([str(course_lib_dir), env.get("PYTHONPATH", "")])
+    km, kc = start_new_kernel(kernel_name="python3", env=env)
     out: list[str] = []
 
     def hook(msg):
@@ -141,14 +155,35 @@ def _line(pg: str, control: str, ms: list[float], build: float | None) -> str:
             f"{percentile(ms, 90):.1f} | {max(ms):.1f} | {b} |")
 
 
-def verdict(result: dict) -> list[str]:
-    """Playgrounds whose slider moves miss the targets."""
-    misses = []
+def _slider_ms(result: dict) -> dict[str, list[float]]:
     by_pg: dict[str, list[float]] = {}
     for r in result["rows"]:
         if r["kind"] == "slider":
             by_pg.setdefault(r["playground"], []).extend(r["ms"])
-    for pg, ms in by_pg.items():
+    return by_pg
+
+
+def comparison(base: dict, now: dict) -> str:
+    """Per playground: picture size, median and p90 of the slider moves, before and now."""
+    lines = ["| playground | picture px before → now | median ms before → now (×) "
+             "| p90 ms before → now (×) |", "|---|---|---|---|"]
+    old, new = _slider_ms(base), _slider_ms(now)
+    for pg, ms in new.items():
+        if pg not in old:
+            continue
+        m0, m1 = percentile(old[pg], 50), percentile(ms, 50)
+        q0, q1 = percentile(old[pg], 90), percentile(ms, 90)
+        size0 = "×".join(map(str, base.get("pixels", {}).get(pg, ("?",))))
+        size1 = "×".join(map(str, now.get("pixels", {}).get(pg, ("?",))))
+        lines.append(f"| {pg} | {size0} → {size1} | {m0:.1f} → {m1:.1f} ({m1 / m0:.2f}) | "
+                     f"{q0:.1f} → {q1:.1f} ({q1 / q0:.2f}) |")
+    return "\n".join(lines)
+
+
+def verdict(result: dict) -> list[str]:
+    """Playgrounds whose slider moves miss the targets."""
+    misses = []
+    for pg, ms in _slider_ms(result).items():
         med, p90 = percentile(ms, 50), percentile(ms, 90)
         if med > TARGET_MEDIAN_MS or p90 > TARGET_P90_MS:
             misses.append(f"{pg}: median {med:.1f} ms, p90 {p90:.1f} ms")
@@ -160,11 +195,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--write", action="store_true", help=f"record the table in {RESULT}")
     parser.add_argument("--moves", type=int, default=30,
                         help="values per sweep direction and control (default 30)")
+    parser.add_argument("--baseline", type=Path, default=None,
+                        help="a checkout whose course_lib is measured too, as the peer")
     args = parser.parse_args(argv)
     t0 = time.perf_counter()
+    base = run_in_kernel(PLAYGROUNDS, args.moves, args.baseline) if args.baseline else None
     result = run_in_kernel(PLAYGROUNDS, args.moves)
     elapsed = time.perf_counter() - t0
     body = table(result)
+    if base is not None:
+        body = ("## Now\n\n" + body + "\n\n## Baseline (the same sweeps, same run)\n\n"
+                + table(base) + "\n\n## Baseline → now, slider moves\n\n"
+                + comparison(base, result))
     misses = verdict(result)
     summary = (f"backend in the kernel: `{result['backend']}`; pyplot figures created by all "
                f"the moves: {result['new_figures']}; targets: median <= {TARGET_MEDIAN_MS:g} ms, "
@@ -178,7 +220,8 @@ def main(argv: list[str] | None = None) -> int:
         RESULT.parent.mkdir(parents=True, exist_ok=True)
         RESULT.write_text(
             "# Widget latency: one slider move, computed and redrawn inside a kernel\n\n"
-            "Command: `python benchmarks/widget_latency.py --write` "
+            "Command: `python benchmarks/widget_latency.py --write"
+            + (" --baseline <checkout of the baseline>" if base is not None else "") + "` "
             f"(moves per sweep direction: {args.moves})\n\n"
             f"Measured {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} on "
             f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "

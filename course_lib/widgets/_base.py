@@ -331,7 +331,7 @@ def int_slider(description: str, value: int, low: int, high: int, step: int = 1
     """An integer slider with the course's layout."""
     return widgets.IntSlider(value=value, min=low, max=high, step=step,
                              description=description, style=_STYLE,
-                             layout=widgets.Layout(width="300px"))
+                             layout=widgets.Layout(width="340px"))
 
 
 def float_slider(description: str, value: float, low: float, high: float, step: float,
@@ -339,7 +339,7 @@ def float_slider(description: str, value: float, low: float, high: float, step: 
     """A linear float slider with the course's layout."""
     return widgets.FloatSlider(value=value, min=low, max=high, step=step,
                                description=description, readout_format=readout_format,
-                               style=_STYLE, layout=widgets.Layout(width="300px"))
+                               style=_STYLE, layout=widgets.Layout(width="340px"))
 
 
 def dropdown(description: str, options, value, width: str = "380px") -> widgets.Dropdown:
