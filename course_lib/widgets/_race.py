@@ -18,7 +18,6 @@ from course_lib.plotting import (
     OPTIMIZER_COLORS,
     contour_landscape,
     divergence_message,
-    framed_legend,
 )
 from course_lib.widgets._base import FigureView, axis_limit
 
@@ -123,7 +122,7 @@ class RaceFigure:
 
     def __init__(self, lang: str, runs: list[str], labels: dict[str, str] | None = None):
         self.lang = lang
-        self.view = FigureView(figsize=(8.0, 3.6))
+        self.view = FigureView(figsize=(8.0, 3.9))
         self.ax_map, self.ax_loss = self.view.fig.subplots(
             1, 2, gridspec_kw={"width_ratios": (1.05, 1), "wspace": 0.28})
         self.runs = runs
@@ -177,7 +176,7 @@ class RaceFigure:
             fontsize=9, color="#d62728", zorder=10,
             bbox={"boxstyle": "round,pad=0.25", "fc": "white", "ec": "0.7", "alpha": 0.9}),
             on_top=True)
-        self.view.fig.subplots_adjust(left=0.08, right=0.98, top=0.92, bottom=0.14)
+        self.view.fig.subplots_adjust(left=0.08, right=0.98, top=0.93, bottom=0.29)
 
     def show(self, trajectories: dict[str, training.Trajectory | None]) -> None:
         """Draw the given runs (None hides a run) and list the diverged ones."""
@@ -208,16 +207,18 @@ class RaceFigure:
         self._update_legend([r for r in self.runs if trajectories.get(r) is not None])
 
     def _update_legend(self, visible: list[str]) -> None:
-        # The legend names only the visible runs, so it is remade when they change.  It is
-        # dynamic (drawn over the curves, not under them), so no background is redrawn.
+        # The legend names only the visible runs, so it is remade when they change (a check
+        # box, not a slider).  It sits below the axes, where no curve goes: it is part of the
+        # cached background, costs a slider move nothing and hides no curve.
         if tuple(visible) == self._in_legend:
             return
         self._in_legend = tuple(visible)
         if self.legend is not None:
-            self.view.forget(self.legend)
             self.legend.remove()
             self.legend = None
         if visible:
-            self.legend = self.view.dynamic(framed_legend(
-                self.ax_loss, handles=[self.losses[r] for r in visible], loc="lower left"),
-                on_top=True)
+            self.legend = self.view.fig.legend(
+                handles=[self.losses[r] for r in visible], loc="lower center",
+                ncol=min(len(visible), 4), frameon=False, fontsize=10, handlelength=3.2,
+                bbox_to_anchor=(0.5, 0.0))
+        self.view.invalidate()

@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 
 import pytest
-import workspace
+import working_copy
 from lab_browser import chromium_page, command, jupyter_lab, open_notebook, require_chromium
 from repo_checks import load_notebook, output_problems
 
@@ -70,20 +70,20 @@ def clone(tmp_path):
     upstream, learner = tmp_path / "upstream.git", tmp_path / "learner"
     _git(tmp_path, "clone", "--quiet", "--bare", str(ROOT), str(upstream))
     _git(tmp_path, "clone", "--quiet", str(upstream), str(learner))
-    workspace.sync(learner)
+    working_copy.sync(learner)
     return upstream, learner
 
 
 def test_a_class_works_in_the_copy_and_reads_feedback_at_a_glance(clone, tmp_path):
     require_chromium()
     upstream, learner = clone
-    work = learner / workspace.FOLDER
+    work = learner / working_copy.FOLDER
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     with jupyter_lab(work, tmp_path / "home", _lab_arguments(work)[1:]) as url, \
             chromium_page(1280, 800) as page:
         page.goto(url, timeout=60_000)  # as `course.py lab` opens it: the server's default
         page.wait_for_selector(".jp-Notebook", timeout=45_000)
-        assert page.url.split("?")[0].endswith(f"/lab/tree/{workspace.CONTENTS}")
+        assert page.url.split("?")[0].endswith(f"/lab/tree/{working_copy.CONTENTS}")
         page.wait_for_selector(".jp-RenderedMarkdown a[href*='01_intuition']", timeout=20_000)
         page.screenshot(path=str(ARTIFACTS / "working_copy_landing.png"))
 

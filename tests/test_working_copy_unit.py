@@ -1,4 +1,4 @@
-"""The working copy that ``python3 course.py lab`` opens (tools/workspace.py).
+"""The working copy that ``python3 course.py lab`` opens (tools/working_copy.py).
 
 Using the course must not break the course: a learner's saved notebooks live in the
 git-ignored ``workspace/``, never overwritten once changed, and the repository stays as
@@ -15,9 +15,8 @@ import sys
 from pathlib import Path
 
 import pytest
+import working_copy as ws
 from repo_checks import load_notebook, output_problems
-
-import workspace as ws
 
 ROOT = Path(__file__).resolve().parents[1]
 
