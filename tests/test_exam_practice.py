@@ -1,0 +1,341 @@
+"""The practice questions in exam/practice/: enough of them, every topic sheet covered, model
+answers at exam length in the answer structure, a figure and a judgement in every long answer,
+self-check grading points that reward the figure and the judgement, an English edition, and
+the course's own measured numbers quoted as the lessons assert them.
+
+How length is counted (also stated in exam/practice/README.md): the non-whitespace characters
+of the Korean model answer (from "### 모범 답안" to "### 채점 포인트"), without the figures
+(fenced blocks), without markdown markup (| * # ` and the table rule lines) and without
+list markers. The English edition is not counted.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+PRACTICE = ROOT / "exam" / "practice"
+TOPICS = ROOT / "exam" / "topics"
+LESSONS = ROOT / "notebooks" / "_source"
+
+LENGTH = {25: (3000, 4000), 10: (1000, 1400)}  # Korean characters, counted as above
+EN_MIN_WORDS = {25: 1100, 10: 330}
+HEADINGS = {
+    25: (["**Ⅰ. 개요**", "**Ⅱ. 구성 요소와 원리**", "**Ⅲ. 비교**", "**Ⅳ. 적용**",
+          "**Ⅴ. 기대 효과와 결론**"],
+         ["**I. Overview**", "**II. Components and principles**", "**III. Comparison**",
+          "**IV. Application**", "**V. Expected effects and conclusion**"]),
+    10: (["**1. 개요**", "**2. 원리**", "**3. 비교**", "**4. 적용과 판단**"],
+         ["**1. Overview**", "**2. Principle**", "**3. Comparison**",
+          "**4. Application and judgement**"]),
+}
+QUESTION = re.compile(r"^## ([QL])(\d\d) \[(\d+)점 / (\d+) points\] (.+)$", flags=re.M)
+SHEETS_LINE = re.compile(r"^> 관련 시트 / Sheets: ([\d, ]+)$", flags=re.M)
+FENCE = re.compile(r"```\n(.*?)```", flags=re.S)
+DRAWING = re.compile(r"[─│┌┐└┘├┤┬┴┼═║╭╮╯╰→←↑↓↗↘╲╱▲▼●○■□]|->|-->|\|")
+
+# Sheets announced by issue 13 and written in parallel by the exam helper: a question may name
+# one before its file lands. Once the file exists, its title must be the announced topic, so a
+# different numbering fails here instead of silently mis-tagging questions.
+ANNOUNCED = {
+    "11": ("vanishing", "initiali"),
+    "12": ("backprop",),
+    "13": ("regulari",),
+    "14": ("distributed", "memory"),
+    "15": ("optimizer",),
+}
+
+# Rejected forms of the glossary (BRIEF.md, COURSE_DESIGN.md), with what to write instead.
+REJECTED = {
+    "닫힌 해": "폐형 해", "닫힌 식": "폐형 해", "폐해 해": "폐형 해", "헤시안": "헤세 행렬",
+    "정규방정식": "정규 방정식", "원 사이클": "원사이클", "걸음": "스텝",
+    "부호 규약": "학습률이 곱해지는 위치", "sign convention": "where the learning rate multiplies",
+    "L2 정규화": "L2 규제", "정규화 항": "규제 항", "그레디언트": "기울기(그래디언트)",
+    "경사하강법": "경사 하강법", "에포크": "에폭", "하이퍼 파라미터": "하이퍼파라미터",
+    "웜업": "워밍업", "예제 데이터": "샘플",
+}
+
+
+# ----------------------------------------------------------------------------- parsing
+def _split(body: str, start: str, end: str | None) -> str:
+    i = body.index(start)
+    j = body.index(end, i) if end else len(body)
+    return body[i + len(start): j]
+
+
+def parse(text: str, where: str = "?") -> list[dict]:
+    """Questions in one practice file: id, points, sheets and the six parts."""
+    heads = list(QUESTION.finditer(text))
+    out = []
+    for h, nxt in zip(heads, [*heads[1:], None], strict=False):
+        body = text[h.end(): nxt.start() if nxt else None]
+        sheets = SHEETS_LINE.search(body)
+        out.append({
+            "id": h.group(1) + h.group(2), "kind": h.group(1), "points": int(h.group(3)),
+            "points_en": int(h.group(4)), "title": h.group(5), "where": where,
+            "sheets": [s.strip() for s in sheets.group(1).split(",")] if sheets else [],
+            "question": _split(body, "### 문제", "### 모범 답안"),
+            "ko": _split(body, "### 모범 답안", "### 채점 포인트"),
+            "ko_points": _split(body, "### 채점 포인트", "### Question"),
+            "question_en": _split(body, "### Question", "### Model answer"),
+            "en": _split(body, "### Model answer", "### Grading points"),
+            "en_points": _split(body, "### Grading points", None),
+        })
+    return out
+
+
+def all_questions() -> list[dict]:
+    qs = []
+    for path in sorted(PRACTICE.glob("*.md")):
+        qs += parse(path.read_text(encoding="utf-8"), path.name)
+    return qs
+
+
+def korean_length(answer: str) -> int:
+    """Non-whitespace characters of a Korean answer, without figures, markup or list markers."""
+    text = FENCE.sub("", answer)
+    text = re.sub(r"^\s*\|?[-:| ]+\|\s*$", "", text, flags=re.M)   # table rule lines
+    text = re.sub(r"^\s*(?:- |\d+\. (?=\S))", "", text, flags=re.M)  # bullets, "1. "
+    text = re.sub(r"[|*#`\\]", "", text)
+    return len(re.sub(r"\s", "", text))
+
+
+def figures(answer: str) -> list[str]:
+    return [f for f in FENCE.findall(answer) if DRAWING.search(f)]
+
+
+def wide(ch: str) -> bool:
+    return unicodedata.east_asian_width(ch) in "WF"
+
+
+# ------------------------------------------------------------------------------ checks
+def check_answer(q: dict) -> list[str]:
+    """Everything a model answer must have; returns the problems found (empty: fine)."""
+    problems = []
+    pts, ko, en = q["points"], q["ko"], q["en"]
+    lo, hi = LENGTH[pts]
+    n = korean_length(ko)
+    if not lo <= n <= hi:
+        problems.append(f"Korean answer has {n} characters, expected {lo}–{hi}")
+    for half, marks in ((ko, HEADINGS[pts][0]), (en, HEADINGS[pts][1])):
+        at = [half.find(m) for m in marks]
+        if -1 in at:
+            problems.append(f"missing heading {marks[at.index(-1)]}")
+        elif at != sorted(at):
+            problems.append("headings out of order")
+    level2 = re.findall(r"^\s*- [가-하]\. ", ko, flags=re.M)
+    level3 = re.findall(r"^\s*- \d+\\?\) ", ko, flags=re.M)
+    need2, need3 = (8, 4) if pts == 25 else (3, 1)
+    if len(level2) < need2 or len(level3) < need3:
+        problems.append(f"numbered levels: {len(level2)} 가.-items, {len(level3)} 1)-items")
+    if "기술사로서의 판단" not in ko:
+        problems.append("no 기술사로서의 판단 line")
+    if "engineer's judgement" not in en.lower():
+        problems.append("no engineer's judgement line in English")
+    problems += check_figures(q)
+    problems += check_endings(ko)
+    words = len(re.findall(r"[A-Za-z]+", FENCE.sub("", en)))
+    if words < EN_MIN_WORDS[pts]:
+        problems.append(f"English edition has {words} words, expected ≥ {EN_MIN_WORDS[pts]}")
+    return problems
+
+
+def check_figures(q: dict) -> list[str]:
+    problems = []
+    for half, caption in ((q["ko"], r"〈그림 \d+〉"), (q["en"], r"Figure \d+\.")):
+        found = figures(half)
+        if q["points"] == 25 and not (found and re.search(caption, half)):
+            problems.append(f"no labelled figure ({caption})")
+        for fig in found:  # Hangul is double width in monospace: keep it out of the drawing
+            bad = sorted({ch for ch in fig if wide(ch)})
+            if bad:
+                problems.append(f"wide characters inside a figure: {''.join(bad)}")
+    return problems
+
+
+def check_endings(ko: str) -> list[str]:
+    """개조식: noun-form endings (~함, ~임), not sentences ending in ~다."""
+    prose = FENCE.sub("", ko)
+    lines = [ln.strip() for ln in prose.splitlines()
+             if ln.strip() and not ln.lstrip().startswith("|")]
+    endings = [ln for ln in lines if re.search(r"(다|요)\.?$", ln)]
+    return [f"sentence ending instead of a noun form: {ln[-40:]}" for ln in endings[:3]]
+
+
+def check_grading(q: dict) -> list[str]:
+    problems = []
+    ko, en = q["ko_points"], q["en_points"]
+    if "자가 점검" not in ko.splitlines()[0] or "self-check" not in en.splitlines()[0]:
+        problems.append("grading points not labelled as a self-check")
+    items = re.findall(r"^- (.*)\((\d+)점\)\s*$", ko, flags=re.M)
+    total = sum(int(p) for _, p in items)
+    if total != q["points"]:
+        problems.append(f"Korean grading points add up to {total}")
+    en_total = sum(map(int, re.findall(r"\((\d+)\)\s*$", en, flags=re.M)))
+    if en_total != q["points"]:
+        problems.append(f"English grading points add up to {en_total}")
+    judged = sum(int(p) for text, p in items if "판단" in text)
+    drawn = sum(int(p) for text, p in items if "그림" in text)
+    arithmetic = sum(int(p) for text, p in items if "계산" in text)
+    if judged < (3 if q["points"] == 25 else 2):
+        problems.append(f"only {judged} points for the candidate's judgement")
+    if q["points"] == 25 and drawn < 3:
+        problems.append(f"only {drawn} points for the figure")
+    if arithmetic > 0.3 * q["points"]:
+        problems.append(f"{arithmetic} points for arithmetic")
+    return problems
+
+
+QS = all_questions()
+IDS = [q["id"] for q in QS]
+
+
+# ------------------------------------------------------------------------------ tests
+def test_enough_questions_of_both_kinds():
+    assert len(QS) >= 40
+    assert sum(q["points"] == 25 for q in QS) >= 16
+    assert sum(q["points"] == 10 for q in QS) >= 24
+    assert len(set(IDS)) == len(IDS), "duplicate question ids"
+    for q in QS:
+        assert q["points"] == q["points_en"] and (q["kind"] == "L") == (q["points"] == 25), q["id"]
+
+
+@pytest.mark.parametrize("q", QS, ids=IDS)
+def test_model_answer_length_structure_figure_and_judgement(q):
+    assert not check_answer(q), f"{q['id']} ({q['where']}): {check_answer(q)}"
+
+
+@pytest.mark.parametrize("q", QS, ids=IDS)
+def test_grading_points_are_a_self_check_that_rewards_figure_and_judgement(q):
+    assert not check_grading(q), f"{q['id']}: {check_grading(q)}"
+
+
+@pytest.mark.parametrize("q", QS, ids=IDS)
+def test_question_is_worded_as_the_exam_words_it(q):
+    assert re.search(r"시오\.\s*$", q["question"].strip()), q["id"]
+    assert q["question_en"].strip().endswith("."), q["id"]
+    assert q["sheets"], f"{q['id']}: no '> 관련 시트 / Sheets:' line"
+
+
+def _sheet_numbers() -> dict[str, Path]:
+    return {p.name[:2]: p for p in sorted(TOPICS.glob("[0-9][0-9]_*.md"))}
+
+
+def test_every_topic_sheet_is_covered_and_every_tag_names_a_sheet():
+    sheets = _sheet_numbers()
+    tagged = {s for q in QS for s in q["sheets"]}
+    missing = sorted(set(sheets) - tagged)
+    assert not missing, f"no practice question on sheet(s) {missing}"
+    for tag in tagged:
+        assert tag in sheets or tag in ANNOUNCED, f"tag {tag} names no sheet"
+    for number, keywords in ANNOUNCED.items():
+        if number in sheets:
+            title = sheets[number].read_text(encoding="utf-8").splitlines()[0].lower()
+            assert any(k in title for k in keywords), f"sheet {number} is not {keywords}"
+    for number in ANNOUNCED:   # each announced topic has at least one long and one short question
+        kinds = {q["kind"] for q in QS if number in q["sheets"]}
+        assert kinds == {"L", "Q"}, f"sheet {number}: {kinds}"
+
+
+def test_no_rejected_vocabulary_in_the_practice_pack():
+    for path in sorted(PRACTICE.glob("*.md")):
+        for i, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            for bad, good in REJECTED.items():
+                assert bad not in line, f"{path.name}:{i}: '{bad}' (write '{good}')"
+
+
+def test_percentages_carry_a_source():
+    cite = re.compile(r"(19|20)\d\d|\d+장|chapter \d+")
+    for path in sorted(PRACTICE.glob("*.md")):
+        for i, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            if re.search(r"\d\s*%", line):
+                assert cite.search(line), f"{path.name}:{i}: a percentage without a source"
+
+
+def test_issue_13_and_14_points_are_fixed():
+    text = "\n".join(p.read_text(encoding="utf-8") for p in sorted(PRACTICE.glob("*.md")))
+    q01 = next(q for q in QS if q["id"] == "Q01")
+    assert "η만큼" not in q01["ko"] and "size η" not in q01["en"]
+    assert "η·∇J" in q01["ko"] and "η·∇J" in q01["en"]
+    assert "부호" not in next(q for q in QS if q["id"] == "Q05")["ko"]
+    for line in text.splitlines():
+        if "PyTorch" in line and ("기본값" in line or "default" in line.lower()):
+            assert "LAMB" not in line, f"LAMB listed with PyTorch defaults: {line}"
+    q10 = next(q for q in QS if q["id"] == "Q10")
+    assert "Algorithm 7.1" in q10["ko"] and "GL" in q10["ko"]   # Prechelt proposed GL/PQ/UP
+    q07 = next(q for q in QS if q["id"] == "Q07")
+    assert "3.16" in q07["ko"] and "√v̂" in q07["ko"]
+
+
+# The course's own measured numbers, quoted with their chapter: each must still be what the
+# lesson asserts (if a lesson changes, the quote must change with it).
+MEASURED = [  # (text in the practice pack, lesson file, the lesson's assert that backs it)
+    ("691", "05_momentum_nesterov.txt", "(n_gd, n_hb) == (691, 91)"),
+    ("91회", "05_momentum_nesterov.txt", "(n_gd, n_hb) == (691, 91)"),
+    ("207", "05_momentum_nesterov.txt", "(n_momentum, n_nesterov) == (237, 207)"),
+    ("3.16", "07_adam_adamw.txt", "0.1 / np.sqrt(0.001)"),
+    ("56 GB", "07_adam_adamw.txt", "assert adam_state_gb == 56"),
+    ("−34", "08_convergence_monitoring.txt", "round(grads_at[0.9]) == -34"),
+    ("0.37", "07_adam_adamw.txt", "round(w_ridge[1], 2) == 0.37"),
+]
+
+
+@pytest.mark.parametrize("quoted,lesson,assertion", MEASURED, ids=[m[0] for m in MEASURED])
+def test_quoted_course_measurements_match_the_lessons(quoted, lesson, assertion):
+    text = "\n".join(p.read_text(encoding="utf-8") for p in sorted(PRACTICE.glob("*.md")))
+    assert quoted in text, f"{quoted} is not quoted in the practice pack"
+    assert assertion in (LESSONS / lesson).read_text(encoding="utf-8"), \
+        f"{lesson} no longer asserts {assertion}: update the practice answers"
+
+
+# ----------------------------------------------------- the checks fail on planted answers
+PLANTED = """## Q99 [10점 / 10 points] 심어 둔 짧은 답안
+> 관련 시트 / Sheets: 01
+
+### 문제
+경사 하강법을 설명하시오.
+
+### 모범 답안
+**1. 개요**
+- 가. 기울기 반대 방향으로 움직인다.
+
+### 채점 포인트 (자가 점검용 · 공식 채점 기준 아님)
+- 정의(10점)
+
+### Question
+Explain gradient descent.
+
+### Model answer
+**1. Overview**
+- Moves against the gradient.
+
+### Grading points (self-check, not an official rubric)
+- Definition (10)
+"""
+
+
+def test_checks_fail_on_a_planted_short_answer():
+    (q,) = parse(PLANTED, "planted")
+    problems = " ".join(check_answer(q))
+    assert "characters, expected 1000–1400" in problems      # far too short
+    assert "missing heading **2. 원리**" in problems
+    assert "sentence ending instead of a noun form" in problems   # "움직인다."
+    assert "no 기술사로서의 판단 line" in problems
+    assert any("judgement" in p for p in check_grading(q))
+
+
+def test_checks_fail_on_a_long_answer_with_a_part_removed():
+    long_q = next(q for q in QS if q["points"] == 25)
+    assert not check_answer(long_q)
+    broken = dict(long_q, ko=long_q["ko"].replace("**Ⅲ. 비교**", "**비교**"))
+    assert "missing heading **Ⅲ. 비교**" in check_answer(broken)
+    no_figure = dict(long_q, ko=FENCE.sub("", long_q["ko"]))
+    assert any("no labelled figure" in p for p in check_answer(no_figure))
+    hangul_in_figure = dict(long_q, ko=long_q["ko"].replace("```\n", "```\n손실 →\n", 1))
+    assert any("wide characters" in p for p in check_answer(hangul_in_figure))
+    padded = dict(long_q, ko=long_q["ko"] + "\n- 가. " + "가" * 1200 + "함\n")
+    assert any("expected 3000–4000" in p for p in check_answer(padded))
