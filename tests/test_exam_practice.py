@@ -23,7 +23,7 @@ TOPICS = ROOT / "exam" / "topics"
 LESSONS = ROOT / "notebooks" / "_source"
 
 LENGTH = {25: (3000, 4000), 10: (1000, 1400)}  # Korean characters, counted as above
-EN_MIN_WORDS = {25: 1100, 10: 330}
+EN_MIN_WORDS = {25: 1000, 10: 330}
 HEADINGS = {
     25: (["**Ⅰ. 개요**", "**Ⅱ. 구성 요소와 원리**", "**Ⅲ. 비교**", "**Ⅳ. 적용**",
           "**Ⅴ. 기대 효과와 결론**"],
