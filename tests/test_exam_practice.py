@@ -11,10 +11,12 @@ list markers. The English edition is not counted.
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -339,3 +341,95 @@ def test_checks_fail_on_a_long_answer_with_a_part_removed():
     assert any("wide characters" in p for p in check_answer(hangul_in_figure))
     padded = dict(long_q, ko=long_q["ko"] + "\n- 가. " + "가" * 1200 + "함\n")
     assert any("expected 3000–4000" in p for p in check_answer(padded))
+
+
+# ------------------------------------ worked numbers, recomputed from their closed forms
+def _fp16_rounds_away(x: float) -> bool:
+    return float(np.float16(1.0) + np.float16(x)) == 1.0
+
+
+WORKED = [  # (question, number as written in both editions, value computed independently)
+    ("Q01", "0.256", 4 * 0.4**3),
+    ("Q03", "0.025", 0.1 * 0.5 ** (25 // 10)),
+    ("Q03", "0.0177", 0.1 * 0.5 ** 2.5),
+    ("Q05", "0.76", 0.9 - 0.1 * (0.9 * 1 + 0.5)),
+    ("Q07", "3.16", 0.1 / math.sqrt(0.001)),
+    ("Q07", "31.6", 1 / math.sqrt(0.001)),
+    ("Q08", "1.88", 2 * (1 - 0.1 * 0.1) - 0.1),
+    ("Q09", "0.59999988", 3 / (5 + 1e-6)),
+    ("Q11", "0.0028", 0.001 * math.sqrt(8)),
+    ("Q12", "101.03", math.log(1e8) / math.log(1.2)),
+    ("Q12", "102", math.ceil(math.log(1e8) / math.log(1.2))),
+    ("Q15", "9.5", 0.25**10 * 1e7),
+    ("Q16", "0.0442", math.sqrt(2 / 1024)),
+    ("Q16", "0.0625", math.sqrt(2 / 512)),
+    ("Q18", "∂J/∂w = 4", None),   # checked by finite differences below
+    ("Q21", "120 GB", 16 * 7.5e9 / 1e9),
+    ("Q21", "31.4 GB", (4 + 12 / 64) * 7.5),
+    ("Q21", "16.6 GB", (2 + 14 / 64) * 7.5),
+    ("Q21", "1.9 GB", 16 / 64 * 7.5),
+    ("Q22", "65504", float(np.finfo(np.float16).max)),
+    ("Q22", "6.1", float(np.finfo(np.float16).smallest_normal) * 1e5),
+    ("Q22", "6.0", 2.0**-24 * 1e8),
+    ("Q23", "4.996", 1999 - 2 * 5 * 0.999**5 / (1 - 0.999**5)),
+    ("L02", "0.053", 0.1 / (2 - 0.1)),
+    ("L03", "691", math.ceil(math.log(1e-6) / math.log(99 / 101))),
+    ("L03", "69", math.ceil(math.log(1e-6) / math.log(9 / 11))),
+    ("L03", "0.634", 0.81 - 0.1 * (0.5 + 0.9 * 1.4)),
+    ("L11", "1.93", 2 - 0.1 * (0.5 + 0.1 * 2)),
+    ("L13", "20", 1.4e12 / 70e9),
+]
+
+
+@pytest.mark.parametrize("qid,written,value", WORKED, ids=[f"{w[0]}:{w[1]}" for w in WORKED])
+def test_worked_numbers_agree_with_their_closed_form_in_both_editions(qid, written, value):
+    q = next(q for q in QS if q["id"] == qid)
+    for half in (q["ko"], q["en"]):
+        assert written in half, f"{qid}: {written} missing from an edition"
+    if value is not None:
+        number = float(re.search(r"[\d.]+", written.replace(",", "")).group())
+        digits = len(written.split(".")[1].split()[0]) if "." in written else 0
+        assert round(value, digits) == pytest.approx(number), (qid, written, value)
+
+
+def test_small_backprop_example_matches_finite_differences():
+    # Q18 and L10: J = (wx + b − y)² at x = 2, w = 1, b = 0, y = 1 gives ∂J/∂w = 4, ∂J/∂b = 2.
+    def loss(w, b):
+        return (w * 2.0 + b - 1.0) ** 2
+
+    h = 1e-6
+    assert (loss(1 + h, 0) - loss(1 - h, 0)) / (2 * h) == pytest.approx(4.0)
+    assert (loss(1, h) - loss(1, -h)) / (2 * h) == pytest.approx(2.0)
+    for qid in ("Q18", "L10"):
+        q = next(q for q in QS if q["id"] == qid)
+        assert "∂J/∂w = 4" in q["ko"] and "∂J/∂b = 2" in q["en"]
+
+
+def test_fp16_rounding_claim_in_q22():
+    # "adding about 4.9 × 10⁻⁴ (2⁻¹¹) or less to 1 leaves 1" in FP16; a bit more is kept.
+    assert _fp16_rounds_away(2.0**-11) and not _fp16_rounds_away(2.0**-10)
+    assert f"{2.0**-11:.1e}" == "4.9e-04"
+
+
+# Numbers the answers quote from the topic sheets' course_lib computations (written by the
+# exam helper this round). Each must be in the answer; once the sheet reports course_lib
+# computations (the new and extended sheets do), it must hold the same number.
+FROM_SHEETS = [
+    ("L09", "11", "2.7e-06"), ("L09", "11", "4.9e-12"), ("L09", "11", "442"),
+    ("L10", "12", "19.2 MFLOP"), ("L10", "12", "36.3 MFLOP"), ("L10", "12", "2.89"),
+    ("L10", "12", "76,180"),
+    ("L14", "15", "0.026"), ("L14", "15", "8,388,608"), ("L14", "15", "17,825,792"),
+    ("L14", "15", "5,120"),
+    ("L15", "10", "766"), ("L15", "10", "23,056"),
+]
+
+
+@pytest.mark.parametrize("qid,sheet,number", FROM_SHEETS, ids=[f"{f[0]}:{f[2]}" for f in FROM_SHEETS])
+def test_numbers_quoted_from_topic_sheets_match_the_sheet(qid, sheet, number):
+    q = next(q for q in QS if q["id"] == qid)
+    assert number in q["ko"] and number in q["en"], f"{qid}: {number} missing from an edition"
+    assert sheet in q["sheets"], f"{qid} quotes sheet {sheet} without tagging it"
+    path = _sheet_numbers().get(sheet)
+    text = path.read_text(encoding="utf-8") if path else ""
+    if "course_lib" in text:   # the sheet's computations have landed: the quote must match
+        assert number in text, f"sheet {sheet} no longer says {number}: update {qid}"
