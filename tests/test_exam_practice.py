@@ -156,7 +156,35 @@ def check_figures(q: dict) -> list[str]:
             bad = sorted({ch for ch in fig if wide(ch)})
             if bad:
                 problems.append(f"wide characters inside a figure: {''.join(bad)}")
+            problems += [f"figure not aligned: {m}" for m in misaligned(fig)]
     return problems
+
+
+def _cells(line: str) -> dict[int, str]:
+    """Characters by monospace column (combining marks such as the hat of m̂ take none)."""
+    out, col = {}, 0
+    for ch in line:
+        if not unicodedata.combining(ch):
+            out[col] = ch
+            col += 1
+    return out
+
+
+def misaligned(fig: str) -> list[str]:
+    """Box-drawing connectors with nothing to connect to in the row above or below."""
+    down, up = set("┌┐┬├┤┼│"), set("└┘┴├┤┼│")
+    rows = [_cells(line) for line in fig.splitlines()]
+    found = []
+    for r, row in enumerate(rows):
+        below = rows[r + 1] if r + 1 < len(rows) else {}
+        above = rows[r - 1] if r > 0 else {}
+        for col, ch in row.items():
+            diagonal = any(below.get(col + d, " ") in "╱╲" for d in (-1, 0, 1))
+            if ch in down and below.get(col, " ") == " " and not diagonal:
+                found.append(f"row {r} column {col}: '{ch}' has nothing below")
+            if ch in up and above.get(col, " ") == " ":
+                found.append(f"row {r} column {col}: '{ch}' has nothing above")
+    return found
 
 
 def check_endings(ko: str) -> list[str]:
@@ -339,6 +367,8 @@ def test_checks_fail_on_a_long_answer_with_a_part_removed():
     assert any("no labelled figure" in p for p in check_answer(no_figure))
     hangul_in_figure = dict(long_q, ko=long_q["ko"].replace("```\n", "```\n손실 →\n", 1))
     assert any("wide characters" in p for p in check_answer(hangul_in_figure))
+    shifted = long_q["ko"].replace("```\n", "```\n ┌──┐\n │  │\n  └──┘\n", 1)   # one column off
+    assert any("figure not aligned" in p for p in check_answer(dict(long_q, ko=shifted)))
     padded = dict(long_q, ko=long_q["ko"] + "\n- 가. " + "가" * 1200 + "함\n")
     assert any("expected 3000–4000" in p for p in check_answer(padded))
 
@@ -424,7 +454,8 @@ FROM_SHEETS = [
 ]
 
 
-@pytest.mark.parametrize("qid,sheet,number", FROM_SHEETS, ids=[f"{f[0]}:{f[2]}" for f in FROM_SHEETS])
+@pytest.mark.parametrize("qid,sheet,number", FROM_SHEETS,
+                         ids=[f"{f[0]}:{f[2]}" for f in FROM_SHEETS])
 def test_numbers_quoted_from_topic_sheets_match_the_sheet(qid, sheet, number):
     q = next(q for q in QS if q["id"] == qid)
     assert number in q["ko"] and number in q["en"], f"{qid}: {number} missing from an edition"
