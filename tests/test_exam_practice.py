@@ -461,3 +461,14 @@ def test_numbers_quoted_from_topic_sheets_match_the_sheet(qid, sheet, number):
     text = path.read_text(encoding="utf-8") if path else ""
     if "course_lib" in text:   # the sheet's computations have landed: the quote must match
         assert number in text, f"sheet {sheet} no longer says {number}: update {qid}"
+
+
+def test_readme_index_lists_every_question_with_its_file_and_sheets():
+    index = (PRACTICE / "README.md").read_text(encoding="utf-8")
+    rows = re.findall(r"^\| ([QL]\d\d) \| (\d+) \| (.+?) \| ([\d, ]+) \| \[(.+?)\]", index, re.M)
+    listed = {r[0]: r for r in rows}
+    assert set(listed) == set(IDS), f"README index out of date: {set(IDS) ^ set(listed)}"
+    for q in QS:
+        _, points, title, sheets, where = listed[q["id"]]
+        assert (int(points), title, where) == (q["points"], q["title"], q["where"]), q["id"]
+        assert [s.strip() for s in sheets.split(",")] == q["sheets"], q["id"]
