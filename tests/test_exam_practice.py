@@ -472,3 +472,13 @@ def test_readme_index_lists_every_question_with_its_file_and_sheets():
         _, points, title, sheets, where = listed[q["id"]]
         assert (int(points), title, where) == (q["points"], q["title"], q["where"]), q["id"]
         assert [s.strip() for s in sheets.split(",")] == q["sheets"], q["id"]
+
+
+def test_tables_are_written_out_not_pointed_to():
+    pointer = re.compile(
+        r"시트 ?\d+의 표|\(표 참조\)|table of sheet|sheet \d+'s table|see the table", flags=re.I)
+    assert pointer.search("Ⅲ. 비교 — (시트 03의 표)")   # the pointer the first edition used
+    for q in QS:
+        for half in (q["ko"], q["en"]):
+            assert not pointer.search(half), f"{q['id']}: a table pointed to instead of written out"
+        assert "|---|" in q["ko"] and "|---|" in q["en"], f"{q['id']}: no comparison table"
