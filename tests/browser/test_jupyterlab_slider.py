@@ -25,25 +25,14 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from chromium import CHROMIUM, CHROMIUM_ARGS, require_chromium
 
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = ROOT / "test-artifacts" / "browser"
 CHAPTER = ROOT / "notebooks" / "ko" / "01_intuition.ipynb"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 PLAYGROUND = ".course-playground"
 
 pytestmark = pytest.mark.browser
-
-
-def _require_chromium() -> None:
-    if CHROMIUM.exists():
-        return
-    reason = f"{CHROMIUM} is missing (apt-get install chromium fonts-nanum)"
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"CI=true but {reason}")
-    pytest.skip(reason)
 
 
 def _free_port() -> int:
@@ -145,7 +134,7 @@ def lab(tmp_path):
 
 
 def test_learning_rate_slider_redraws_the_plot(lab):
-    _require_chromium()
+    require_chromium()
     from playwright.sync_api import sync_playwright
 
     url, name = lab

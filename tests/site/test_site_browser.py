@@ -21,12 +21,10 @@ from pathlib import Path
 
 import pytest
 import site_font
+from chromium import CHROMIUM, CHROMIUM_ARGS, require_chromium
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts" / "site"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 SCREENSHOTS = {
     "index.html": "root.png",
     "ko/index.html": "ko_home.png",
@@ -58,15 +56,6 @@ PAGE_STATE = """async () => {
 }"""
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-
-
-def _require_chromium() -> None:
-    if CHROMIUM.exists():
-        return
-    reason = f"{CHROMIUM} is missing (apt-get install chromium fonts-nanum)"
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"CI=true but {reason}")
-    pytest.skip(reason)
 
 
 class _Quiet(SimpleHTTPRequestHandler):
@@ -144,7 +133,7 @@ def _page_problems(path: str, state: dict, base: str, paths: set[str]) -> list[s
 
 
 def test_every_page_loads_cleanly_in_chromium(served):
-    _require_chromium()
+    require_chromium()
     from playwright.sync_api import sync_playwright
 
     out, base = served
@@ -180,7 +169,7 @@ def test_every_page_loads_cleanly_in_chromium(served):
 
 def test_korean_renders_without_any_korean_font_on_the_readers_machine(served, tmp_path):
     """A chromium whose fontconfig knows DejaVu only: Hangul must come from the site."""
-    _require_chromium()
+    require_chromium()
     from playwright.sync_api import sync_playwright
 
     out, base = served
