@@ -33,6 +33,7 @@ from __future__ import annotations
 import argparse
 import base64
 import hashlib
+import html
 import json
 import os
 import re
@@ -158,6 +159,8 @@ def _book_path(repo_path: str, lang: str) -> str | None:
         return "exam/index.md"
     if re.fullmatch(r"exam/summary_(ko|en)\.html", repo_path):
         return "exam/summary.md"
+    if re.fullmatch(r"exam/[^/]+\.html", repo_path):
+        return repo_path  # a printable document, copied as it is
     return None
 
 
@@ -236,11 +239,20 @@ def stage_edition(lang: str, lessons: dict[str, dict], src: Path) -> dict:
     write(src / "exercises" / "index.md", f"---\norphan: true\n---\n# {t('exercises', lang)}\n\n"
           f"{t('exercises_intro', lang)}\n\n"
           + "".join(f"- [{title}]({stem}.ipynb)\n" for stem, title in exercises))
+    printables = [(p.name, _html_title(p)) for p in sorted((src / "_extra" / "exam").glob("*.html"))
+                  if not p.name.startswith("summary_")]
     write(src / "exam" / "index.md", "---\norphan: true\n---\n"
-          + site_pages.exam_index_page(lang, topics, practice, summary is not None))
+          + site_pages.exam_index_page(lang, topics, practice, summary is not None, printables))
     (src / "_alt.json").write_text(json.dumps(alts, ensure_ascii=False), encoding="utf-8")
     return {"chapters": chapters, "exercises": exercises, "topics": topics,
-            "practice": practice, "summary": summary}
+            "practice": practice, "summary": summary,
+            "printables": [f"{lang}/exam/{name}" for name, _ in printables]
+            + ([f"{lang}/exam/{summary}"] if summary else [])}
+
+
+def _html_title(path: Path) -> str:
+    match = re.search(r"<title>(.*?)</title>", path.read_text(encoding="utf-8"), re.S)
+    return html.unescape(match.group(1).strip()) if match else path.stem
 
 
 def _stage_exam(lang: str, src: Path):
@@ -251,11 +263,16 @@ def _stage_exam(lang: str, src: Path):
             text = site_pages.split_bilingual(path.read_text(encoding="utf-8"), lang)
             write(src / "exam" / folder / path.name, relink(text, f"exam/{folder}", lang))
             items.append((path.stem, site_pages.title_of(text, lang)))
+    extra = src / "_extra" / "exam"
+    extra.mkdir(parents=True, exist_ok=True)
+    # The pack's printable documents other than the summaries (the topic sheets in print),
+    # as they are: they carry their own fonts.  Linked from the exam pack's overview.
+    for printable in sorted(exam.glob("*.html")):
+        if not re.fullmatch(r"summary_(ko|en)\.html", printable.name):
+            shutil.copy(printable, extra / printable.name)
     summary = exam / f"summary_{lang}.html"
     if not summary.exists():
         return topics, practice, None
-    extra = src / "_extra" / "exam"
-    extra.mkdir(parents=True, exist_ok=True)
     page = summary.read_text(encoding="utf-8")
     font = (f'<style>@font-face {{ font-family: "{site_font.FAMILY}"; '
             f'src: url("../../assets/fonts/{site_font.FILE_NAME}") format("woff"); }}\n'
@@ -398,6 +415,18 @@ def copy_mathjax(assets: Path) -> None:
                 dest.write_bytes(tar.extractfile(member).read())
 
 
+def favicon_ico(path: Path) -> None:
+    """The site icon (tools/site/static/favicon.svg) as a 32 × 32 ICO: a valley and a ball."""
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGBA", (32, 32), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(image)
+    draw.rounded_rectangle((0, 0, 31, 31), radius=6, fill="#0072B2")
+    draw.line([(6, 8), (11, 19), (16, 22), (21, 19), (26, 8)], fill="white", width=3)
+    draw.ellipse((13, 16, 19, 22), fill="#E69F00")
+    image.save(path, format="ICO", sizes=[(32, 32)])
+
+
 # ------------------------------------------------------------------------------ checks
 
 _RESOURCE = re.compile(
@@ -461,13 +490,15 @@ def build(out: Path = OUT) -> dict:
     copy_mathjax(out / "assets")
     copy_font(out)  # last: it collects the Hangul of every page
     (out / ".nojekyll").write_text("", encoding="utf-8")  # GitHub Pages: serve _static/ too
+    favicon_ico(out / "favicon.ico")  # for pages without an icon link (the printables)
     problems = site_problems(out)
     if problems:
         raise SystemExit("the site has problems:\n  " + "\n  ".join(problems[:50]))
     size = sum(p.stat().st_size for p in out.rglob("*") if p.is_file())
     return {"lessons": sources, "execute_seconds": round(executed_at - started, 1),
             "seconds": round(time.monotonic() - started, 1), "megabytes": round(size / 2**20, 1),
-            "pages": len(list(out.rglob("*.html")))}
+            "pages": len(list(out.rglob("*.html"))),
+            "printables": [p for lang in LANGS for p in tocs[lang]["printables"]]}
 
 
 def main(argv: list[str] | None = None) -> int:

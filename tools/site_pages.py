@@ -82,6 +82,7 @@ TEXT = {
               "its own to print it.",
     },
     "open_print": {"ko": "인쇄용으로 열기", "en": "Open for printing"},
+    "printable": {"ko": "인쇄용, 한국어와 영어", "en": "for printing, Korean and English"},
     "glossary_intro": {
         "ko": "강좌 전체에서 같은 뜻에는 같은 말을 씁니다. 그림과 위젯의 용어도 이 표에서 "
               "나옵니다(`course_lib.i18n.GLOSSARY`).",
@@ -286,10 +287,12 @@ def landing_page(lang: str, chapters: list[tuple[str, str]],
 
 
 def exam_index_page(lang: str, topics: list[tuple[str, str]], practice: list[tuple[str, str]],
-                    has_summary: bool) -> str:
+                    has_summary: bool, printables: list[tuple[str, str]] = ()) -> str:
     lines = [f"# {t('exam', lang)}", "", t("exam_intro", lang), "",
              f"## {t('topics', lang)}", ""]
     lines += [f"- [{title}](topics/{stem}.md)" for stem, title in topics]
+    lines += [f'- <a href="{html.escape(name)}">{html.escape(title)}</a> '
+              f"({t('printable', lang)})" for name, title in printables]
     lines += ["", f"## {t('practice', lang)}", ""]
     lines += [f"- [{title}](practice/{stem}.md)" for stem, title in practice]
     if has_summary:

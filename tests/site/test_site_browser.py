@@ -66,12 +66,12 @@ class _Quiet(SimpleHTTPRequestHandler):
 @pytest.fixture(scope="module")
 def served(site):
     """The built site on a free port of 127.0.0.1, for the module's tests."""
-    out, _ = site
+    out, report = site
     server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=out))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield out, f"http://127.0.0.1:{server.server_address[1]}/"
+        yield out, f"http://127.0.0.1:{server.server_address[1]}/", report
     finally:
         server.shutdown()
         server.server_close()
@@ -107,9 +107,12 @@ def _visit_all(page, base: str, paths: list[str]) -> tuple[dict, list[str]]:
     return states, problems
 
 
-def _page_problems(path: str, state: dict, base: str, paths: set[str]) -> list[str]:
+def _page_problems(path: str, state: dict, base: str, paths: set[str],
+                   printable: bool = False) -> list[str]:
     problems = []
     lang = "ko" if path.startswith("ko/") or path == "index.html" else "en"
+    if printable:  # bilingual print documents: Korean first, whatever the edition
+        lang = state["lang"] if state["lang"] in ("ko", "en") else lang
     if state["lang"] != lang:
         problems.append(f"{path}: <html lang={state['lang']!r}>, expected {lang!r}")
     if lang == "ko" and state["hangul"] < 20:
@@ -121,7 +124,7 @@ def _page_problems(path: str, state: dict, base: str, paths: set[str]) -> list[s
             problems.append(f"{path}: image without alt text: {image['src']}")
     if state["mathErrors"]:
         problems.append(f"{path}: {state['mathErrors']} formulas MathJax could not typeset")
-    if path != "index.html":
+    if path != "index.html" and not printable:
         other = "en" if lang == "ko" else "ko"
         expected = base + other + path[2:]
         if state["switch"] != expected:
@@ -136,11 +139,13 @@ def test_every_page_loads_cleanly_in_chromium(served):
     require_chromium()
     from playwright.sync_api import sync_playwright
 
-    out, base = served
+    out, base, report = served
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    # Every page; the printable summaries are opened by their pages' iframes.
+    # Every page; the exam pack's printable documents (copied as they are, without the
+    # site's frame) are checked for requests, errors and images only.
     paths = sorted(p.relative_to(out).as_posix() for p in out.rglob("*.html")
-                   if "_static" not in p.parts and not p.name.startswith("summary_"))
+                   if "_static" not in p.parts)
+    printables = set(report["printables"])
     started = time.monotonic()
     with sync_playwright() as p:
         browser = _launch(p)
@@ -151,7 +156,7 @@ def test_every_page_loads_cleanly_in_chromium(served):
             browser.close()
     seconds = time.monotonic() - started
     for path, state in states.items():
-        problems += _page_problems(path, state, base, set(paths))
+        problems += _page_problems(path, state, base, set(paths), path in printables)
     # Same chapter on both sides of the switch: "04. ..." in Korean is "04. ..." in English.
     for path, state in states.items():
         if "/chapters/" in path and path.startswith("ko/"):
@@ -172,7 +177,7 @@ def test_korean_renders_without_any_korean_font_on_the_readers_machine(served, t
     require_chromium()
     from playwright.sync_api import sync_playwright
 
-    out, base = served
+    out, base, _ = served
     dejavu = Path("/usr/share/fonts/truetype/dejavu")
     if not dejavu.is_dir():
         pytest.skip("no DejaVu fonts to stand in for a machine without Korean fonts")
