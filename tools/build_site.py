@@ -75,11 +75,12 @@ def lesson_slugs() -> list[str]:
 
 
 def executed(lang: str, slug: str) -> tuple[dict, str]:
-    """The lesson with its outputs, and where it came from ("test run" or "executed now")."""
+    """The lesson with its outputs, and who ran it: "nbval" (the test run), "build_site"
+    (an earlier build) or "executed now"."""
     path = ROOT / "notebooks" / lang / f"{slug}.ipynb"
     nb = executed_notebooks.load_fresh(path)
     if nb is not None:
-        return nb, "test run"
+        return nb, nb["metadata"]["course"]["executed"]["by"]
     import nbformat
     from nbclient import NotebookClient
 
