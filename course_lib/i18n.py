@@ -11,6 +11,7 @@ from __future__ import annotations
 LANGUAGES = ("ko", "en")
 
 _current = "en"
+_chosen = False  # whether set_language was called (the quiz falls back on the notebook's folder)
 
 #: The course glossary (COURSE_DESIGN.md): one term, the same words everywhere.
 #: ``tests/test_glossary.py`` checks that it agrees with COURSE_DESIGN.md's glossary table.
@@ -141,16 +142,21 @@ def set_language(lang: str) -> str:
     >>> set_language("ko")
     'ko'
     """
-    global _current
+    global _current, _chosen
     if lang not in LANGUAGES:
         raise ValueError(f"lang must be one of {LANGUAGES}, got {lang!r}")
-    _current = lang
+    _current, _chosen = lang, True
     return _current
 
 
 def get_language() -> str:
     """Return the language in force, ``"ko"`` or ``"en"``."""
     return _current
+
+
+def language_was_set() -> bool:
+    """Whether :func:`set_language` has been called in this session."""
+    return _chosen
 
 
 def resolve(lang: str | None) -> str:

@@ -24,12 +24,7 @@ DESIGN = ROOT.parent / "shared" / "COURSE_DESIGN.md"     # CI copies shared/ bes
 # Rejected forms in folders other helpers rewrite this round (issue 13: the exam pack and
 # the quiz banks).  One entry per (file, label), never a whole folder; the test below fails
 # on an entry that no longer matches anything, so each merge that fixes a file removes it.
-TEMPORARY: dict[tuple[str, str], str] = {
-    ("course_lib/quiz/bank_ko.json", "정규방정식"): "quiz helper (issue 13) rewrites the banks",
-    ("course_lib/quiz/bank_ko.json", "폐해"): "quiz helper (issue 13): item ov04",
-    ("course_lib/quiz/bank_en.json", "폐해"): "quiz helper (issue 13): item ov04",
-    ("course_lib/quiz/bank_ko.json", "예제"): "quiz helper (issue 13): 예제 for a data sample",
-}
+TEMPORARY: dict[tuple[str, str], str] = {}
 # Files that cannot carry a marker (JSON) and quote a rejected form on purpose, with why.
 QUOTED: dict[tuple[str, str], str] = {}
 
