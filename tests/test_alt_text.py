@@ -164,13 +164,13 @@ def _lesson(folder: Path, lang: str, figure_cell: str) -> Path:
     return path
 
 
-def _nbval(path: Path, saved: Path) -> subprocess.CompletedProcess:
+def _nbval(paths: list[Path], saved: Path) -> subprocess.CompletedProcess:
     env = {**os.environ, "COURSE_EXECUTED_DIR": str(saved)}
     return subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p",
-         "executed_notebooks", "--nbval-lax", "--nbval-current-env", "--rootdir", str(path.parent),
-         "-c", os.devnull, str(path)],
-        capture_output=True, text=True, timeout=120, env=env, cwd=ROOT / "tools",
+         "executed_notebooks", "--nbval-lax", "--nbval-current-env", "--rootdir",
+         str(paths[0].parents[2]), "-c", os.devnull, *map(str, paths)],
+        capture_output=True, text=True, timeout=180, env=env, cwd=ROOT / "tools",
     )
 
 
@@ -178,14 +178,14 @@ def _nbval(path: Path, saved: Path) -> subprocess.CompletedProcess:
 def test_nbval_run_fails_on_a_planted_figure_without_alt_and_keeps_the_good_one(tmp_path):
     saved = tmp_path / "executed"
     bad = _lesson(tmp_path / "bad", "en", "plt.plot([1, 2, 3])")
-    result = _nbval(bad, saved)
-    assert result.returncode == 1, result.stdout
+    good = _lesson(tmp_path / "good", "ko", "# alt: 세 점이 오르는 선\nplt.plot([1, 2, 3])")
+    result = _nbval([bad, good], saved)  # one run, two lessons: one kernel each
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "1 failed, 3 passed" in result.stdout, result.stdout
+    assert "bad/notebooks/en/99_planted.ipynb::Cell 1" in result.stdout
     assert "figure 1 has no alt text" in result.stdout
     assert not (saved / "en" / bad.name).exists()  # a failed lesson is not kept
 
-    good = _lesson(tmp_path / "good", "ko", "# alt: 세 점이 오르는 선\nplt.plot([1, 2, 3])")
-    result = _nbval(good, saved)
-    assert result.returncode == 0, result.stdout + result.stderr
     kept = json.loads((saved / "ko" / good.name).read_text(encoding="utf-8"))
     (image,) = [o for o in kept["cells"][1]["outputs"] if "image/png" in o.get("data", {})]
     assert image["metadata"]["image/png"]["alt"] == "세 점이 오르는 선"
