@@ -23,8 +23,8 @@ FAMILY = "Course Gothic"
 FILE_NAME = "CourseGothic.woff"
 HANGUL = re.compile(r"[\u1100-\u11ff\u3130-\u318f\ua960-\ua97f\uac00-\ud7af\ud7b0-\ud7ff]")
 _VTT_SOURCES = ["TSI0", "TSI1", "TSI2", "TSI3", "TSI5"]
-_NOTE = ("Modified Version of NanumGothic for the course website: subset, VTT source tables "
-         "and hinting removed, renamed (SIL Open Font License 1.1).")
+_NOTE = ("Modified Version of NanumGothic for the course's web pages and printed sheets: "
+         "subset, VTT source tables and hinting removed, renamed (SIL Open Font License 1.1).")
 
 
 def common_syllables() -> set[str]:
@@ -63,31 +63,33 @@ def make_web_font(source: Path, target: Path, chars: set[str]) -> None:
     subsetter = subset.Subsetter(options)
     subsetter.populate(text="".join(sorted(chars)))
     subsetter.subset(font)
-    _rename(font)
+    rename(font)
     target.parent.mkdir(parents=True, exist_ok=True)
     font.flavor = "woff"
     font.save(str(target))
 
 
-def _rename(font) -> None:
+def rename(font, style: str = "Regular") -> None:
+    """Give a subset of NanumGothic the name :data:`FAMILY` (the OFL's Reserved Font Names).
+
+    Used by the site and by the printed topic sheets (``exam/build_print.py``).
+    """
     names = font["name"]
+    postscript = FAMILY.replace(" ", "") + "-" + style
     for record in list(names.names):
-        if record.nameID in (1, 4, 16):
-            names.setName(FAMILY, record.nameID, record.platformID, record.platEncID,
-                          record.langID)
+        ids = (record.platformID, record.platEncID, record.langID)
+        if record.nameID in (1, 16):
+            names.setName(FAMILY, record.nameID, *ids)
+        elif record.nameID == 4:
+            names.setName(f"{FAMILY} {style}" if style != "Regular" else FAMILY, 4, *ids)
         elif record.nameID == 6:
-            names.setName("CourseGothic-Regular", 6, record.platformID, record.platEncID,
-                          record.langID)
+            names.setName(postscript, 6, *ids)
         elif record.nameID == 3:
-            names.setName(f"{FAMILY} Regular 3.021 (derived; see OFL.txt)", 3, record.platformID,
-                          record.platEncID, record.langID)
+            names.setName(f"{FAMILY} {style} 3.021 (derived; see OFL.txt)", 3, *ids)
         elif record.nameID == 0:
-            names.setName(f"{record.toUnicode()} {_NOTE}", 0, record.platformID,
-                          record.platEncID, record.langID)
+            names.setName(f"{record.toUnicode()} {_NOTE}", 0, *ids)
         elif record.nameID == 13:
-            names.setName("SIL Open Font License, Version 1.1", 13, record.platformID,
-                          record.platEncID, record.langID)
+            names.setName("SIL Open Font License, Version 1.1", 13, *ids)
         elif record.nameID == 14:
-            names.setName("https://openfontlicense.org", 14, record.platformID,
-                          record.platEncID, record.langID)
+            names.setName("https://openfontlicense.org", 14, *ids)
     names.removeNames(nameID=7)  # the trademark notice of the original name, no longer used
