@@ -15,10 +15,11 @@ import numpy as np
 from course_lib import landscapes, optim, training
 from course_lib.i18n import term, text
 from course_lib.plotting import (
-    OPTIMIZER_COLORS,
+    OPTIMIZER_STYLES,
     contour_landscape,
     divergence_message,
 )
+from course_lib.style import ALERT_COLOR, MIN_FONT_SIZE
 from course_lib.widgets._base import FigureView, axis_limit
 
 #: Landscapes offered in the drop-downs: key -> factory (fixed settings, so cache keys hold).
@@ -63,17 +64,13 @@ OPTIMIZERS: dict[str, tuple[str, type | None, dict]] = {
 }
 
 
-#: Line style, marker and width of each race entry, so that runs that coincide stay visible
-#: in colour-blind vision and in grey print (Adam and AdamW often do: AdamW's dashed line is
-#: drawn over Adam's wider solid one).
+#: Colour, line style, marker and width of each race entry: the course's colour-vision-safe
+#: :data:`~course_lib.plotting.OPTIMIZER_STYLES`, so runs that coincide stay apart in colour,
+#: dash pattern and marker; Adam and AdamW often do, so Adam's line is drawn wider and
+#: AdamW's narrower one over it.
 LINE_STYLES: dict[str, dict] = {
-    "sgd": {"linestyle": "-", "marker": "o", "linewidth": 1.5},
-    "momentum": {"linestyle": "--", "marker": "s", "linewidth": 1.5},
-    "nesterov": {"linestyle": "-.", "marker": "^", "linewidth": 1.5},
-    "adagrad": {"linestyle": ":", "marker": "D", "linewidth": 1.8},
-    "rmsprop": {"linestyle": (0, (6, 2)), "marker": "v", "linewidth": 1.5},
-    "adam": {"linestyle": "-", "marker": "P", "linewidth": 2.6},
-    "adamw": {"linestyle": (0, (4, 3)), "marker": "X", "linewidth": 1.4},
+    name: {**style, "linewidth": {"adam": 2.8, "adamw": 1.3, "adagrad": 1.8}.get(name, 1.5)}
+    for name, style in OPTIMIZER_STYLES.items()
 }
 _MARKERS_PER_PATH = 12  # a marker every len/12 points: enough to tell the paths apart
 
@@ -160,7 +157,7 @@ class RaceFigure:
         gap0 = max(float(landscape.value(x0)) - self.f_min, 1e-3)
         self.paths, self.losses = {}, {}
         for order, r in enumerate(self.runs):
-            style = {"color": OPTIMIZER_COLORS[r], "zorder": 3 + order, **LINE_STYLES[r]}
+            style = {"zorder": 3 + order, **LINE_STYLES[r]}
             (self.paths[r],) = self.ax_map.plot([], [], markersize=3.5, **style)
             (self.losses[r],) = self.ax_loss.plot([], [], markersize=5, label=self.labels[r],
                                                   **style)
@@ -173,7 +170,7 @@ class RaceFigure:
         self._drawn = {}  # run -> the path last drawn (None: hidden), to redraw only changes
         self.status = dyn(self.ax_loss.text(
             0.97, 0.97, "", transform=self.ax_loss.transAxes, ha="right", va="top",
-            fontsize=9, color="#d62728", zorder=10,
+            fontsize=MIN_FONT_SIZE, color=ALERT_COLOR, zorder=10,
             bbox={"boxstyle": "round,pad=0.25", "fc": "white", "ec": "0.7", "alpha": 0.9}),
             on_top=True)
         self.view.fig.subplots_adjust(left=0.08, right=0.98, top=0.93, bottom=0.29)
@@ -219,6 +216,6 @@ class RaceFigure:
         if visible:
             self.legend = self.view.fig.legend(
                 handles=[self.losses[r] for r in visible], loc="lower center",
-                ncol=min(len(visible), 4), frameon=False, fontsize=10, handlelength=3.2,
+                ncol=min(len(visible), 4), frameon=False, fontsize=MIN_FONT_SIZE, handlelength=3.2,
                 bbox_to_anchor=(0.5, 0.0))
         self.view.invalidate()

@@ -13,17 +13,14 @@ leaves it out locally.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import time
 from pathlib import Path
 
 import pytest
-from lab_browser import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
-    jupyter_lab,
-    require_chromium,
-)
+from chromium import CHROMIUM, CHROMIUM_ARGS, require_chromium
+from lab_browser import jupyter_lab
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts" / "browser"
@@ -108,6 +105,11 @@ def test_learning_rate_slider_redraws_the_plot(lab):
             page.wait_for_function(
                 f"document.querySelector('{PLAYGROUND} img').naturalWidth > 0",
                 timeout=20_000)
+            # The lesson's figures (cells above the playground) carry their alt text as
+            # JupyterLab renders them: <img alt> from the figure's text/html form.
+            figure_alts = page.evaluate(
+                "Array.from(document.querySelectorAll('.jp-OutputArea-output img'))"
+                f".filter(i => !i.closest('{PLAYGROUND}')).map(i => i.alt)")
             image.scroll_into_view_if_needed()
             page.screenshot(path=str(ARTIFACTS / "01_before.png"))
             src_before = image.get_attribute("src")
@@ -139,4 +141,7 @@ def test_learning_rate_slider_redraws_the_plot(lab):
     assert value_after != value_before, "ArrowRight did not move the learning-rate slider"
     assert pixels_after != pixels_before, "the plot looks the same after the slider moved"
     assert errors == 0, "a cell wrote to stderr (a warning or a traceback)"
+    if name == CHAPTER.name:  # chapter 01, Korean edition: four figures above the playground
+        assert len(figure_alts) >= 4, figure_alts
+        assert all(re.search("[가-힣]", alt) for alt in figure_alts), figure_alts
     assert time.monotonic() - started < 60

@@ -19,21 +19,10 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
+from chromium import CHROMIUM, CHROMIUM_ARGS, require_chromium
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
-
-
-def require_chromium() -> None:
-    """Skip without chromium, except in CI (``CI=true``), where its absence is a failure."""
-    if CHROMIUM.exists():
-        return
-    reason = f"{CHROMIUM} is missing (apt-get install chromium fonts-nanum)"
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"CI=true but {reason}")
-    pytest.skip(reason)
+__all__ = ["CHROMIUM", "chromium_page", "command", "free_port", "jupyter_lab", "open_notebook",
+           "require_chromium", "run_all", "wait_until_idle"]
 
 
 def free_port() -> int:
