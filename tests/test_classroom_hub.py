@@ -1,0 +1,406 @@
+"""A class on a real JupyterHub: release, fetch, submit, collect, grade, feedback, culling.
+
+Starts ``jupyterhub`` (PyPI) with ``configurable-http-proxy`` (npm, pinned in
+``classroom/package-lock.json``) on 127.0.0.1, configured by
+``classroom/jupyterhub_config.py``, with a teacher and three students who are real local
+Unix accounts (PAM logins, their own server processes, nbgrader's exchange permissions).
+
+1. The teacher links ex01 into ``~/course`` (``classroom/new_course.py``), logs in, and
+   generates and releases it with the formgrader's API, as its buttons do.
+2. Each student logs in through the login form, waits for their server, lists and fetches
+   ex01 through nbgrader's assignment endpoints, fills in the answers through the contents
+   API (one correct, one wrong, one correct plus a hostile cell) and submits.
+3. A student's cookie cannot open another student's server; a student's kernel cannot list
+   the exchange's inbound folder or the teacher's home; students have no formgrader.
+4. The teacher collects, grades with ``classroom/grade.py`` (``python -m
+   course_lib.grading``) and releases feedback; each student fetches theirs.
+5. The hostile cell tried to write into the exchange, the teacher's home and course
+   folder, other students' files, the course checkout and ``/tmp``, and to leave a process
+   running: nothing of it may be found afterwards.
+6. The idle culler (a hub service) stops the students' idle servers.
+
+Needs root (it makes and removes the accounts ``gd<random><role>``) and npm. Skipped
+otherwise, unless ``CI=true``: then it fails. Every process is started and stopped by its
+own PID (the accounts' processes are found by their uids), and everything is removed at
+the end, whatever happened.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import contextlib
+import csv
+import json
+import os
+import pwd
+import shutil
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from course_lib.grading import notebook as nbg
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "classroom"))
+import harness  # noqa: E402
+
+pytestmark = [pytest.mark.hub, pytest.mark.slow]
+
+SET, NOTEBOOK = "ex01", "ex01_intuition.ipynb"
+MAX_SCORE = 5.0  # ex01: q1 1 point, q2 2, q3 2 (+1 written point, graded by hand)
+BUDGET_S = 300  # the whole class, set-up to clean-up
+CULL = {"cull_timeout": 10, "cull_every": 2, "activity_interval": 1}
+
+# the wrong student's q2 takes one step too many (tests/test_exercises_wrong_answers.py)
+WRONG_Q2 = """def gd_1d(x0, lr, steps):
+    xs = [float(x0)]
+    for _ in range(steps + 1):
+        xs.append(xs[-1] - lr * grad_f(xs[-1]))
+    return np.array(xs)
+"""
+
+# An extra cell in an otherwise correct submission. It writes a marker it builds at run
+# time (so the submission's own copies never contain it) wherever it can, and leaves a
+# process behind (which ends by itself after 90 s).
+HOSTILE_CELL = """def _attack():
+    import pathlib, subprocess, sys
+    mark = {half!r} + {half2!r}
+    def attempt(action):
+        try:
+            action()
+        except Exception:
+            pass
+    for folder in {folders!r}:
+        attempt(lambda f=folder: pathlib.Path(f, "HOSTILE-" + mark).write_text(mark))
+    for path in {files!r}:
+        attempt(lambda p=path: open(p, "a").write("\\n# " + mark + "\\n"))
+    attempt(lambda: subprocess.Popen([sys.executable, "-c", "import time; time.sleep(90)",
+                                      mark], start_new_session=True,
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+_attack()
+"""
+
+
+def _require() -> None:
+    missing = []
+    if os.geteuid() != 0:
+        missing.append("root (it creates local user accounts)")
+    for tool in ("npm", "node", "useradd", "userdel", "chpasswd", "runuser"):
+        if shutil.which(tool) is None:
+            missing.append(tool)
+    if not missing:
+        return
+    reason = "the classroom hub test needs " + ", ".join(missing)
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"CI=true but {reason}")
+    pytest.skip(reason)
+
+
+class Budget:
+    """Fails the run when the class takes longer than ``BUDGET_S`` in total."""
+
+    def __init__(self, seconds: float) -> None:
+        self.start, self.seconds = time.monotonic(), seconds
+        self.marks: dict[str, float] = {}
+
+    def mark(self, step: str) -> None:
+        elapsed = time.monotonic() - self.start
+        self.marks[step] = round(elapsed, 1)
+        if elapsed > self.seconds:
+            raise TimeoutError(f"the class took over {self.seconds} s (at {step}): {self.marks}")
+
+
+def _answers() -> dict[str, str]:
+    """The model answers, written as a student would (no solution markers)."""
+    solution = nbg.read(nbg.SOLUTIONS_DIR / NOTEBOOK)
+    answers = {}
+    for cell in solution.cells:
+        if cell.cell_type == "code" and nbg.is_solution(cell):
+            lines = [ln for ln in cell.source.splitlines()
+                     if nbg.BEGIN_SOLUTION not in ln and nbg.END_SOLUTION not in ln]
+            answers[nbg.grade_id(cell)] = "\n".join(lines) + "\n"
+    return answers
+
+
+def _fill(nb: dict, answers: dict[str, str], extra_after: dict[str, str]) -> dict:
+    cells = []
+    for cell in nb["cells"]:
+        gid = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+        if gid in answers:
+            cell = dict(cell, source=answers[gid])
+        cells.append(cell)
+        if gid in extra_after:
+            cells.append({"cell_type": "code", "metadata": {}, "execution_count": None,
+                          "outputs": [], "source": extra_after[gid]})
+    return dict(nb, cells=cells)
+
+
+def _student_work(person: harness.Person, answers: dict[str, str], extra: dict[str, str],
+                  tabs: contextlib.ExitStack, lock: threading.Lock) -> dict:
+    """Log in, fetch ex01, answer, save, submit: what one student does in the browser.
+
+    The student's JupyterLab tab then stays open (``tabs``) until the class is over.
+    """
+    start = time.monotonic()
+    person.login()
+    ready = person.wait_ready()
+    with lock:
+        tabs.enter_context(person.tab_open())
+    listed = person.assignments()
+    person.assignment_action("fetch", SET)
+    path = f"{SET}/{NOTEBOOK}"
+    person.save_notebook(path, _fill(person.read_notebook(path), answers, extra))
+    submitted = person.assignment_action("submit", SET)
+    return {"login_to_ready_s": time.monotonic() - start, "wait_ready_s": ready,
+            "released_before_fetch": [a["assignment_id"] for a in listed
+                                      if a["status"] == "released"],
+            "submit": submitted}
+
+
+def _traces(mark: str, roots: list[Path]) -> list[str]:
+    """Files under ``roots`` whose name or content holds ``mark`` (symlinks not followed)."""
+    found = []
+    for root in roots:
+        for folder, dirs, files in os.walk(root):
+            dirs[:] = [d for d in dirs if d not in ("node_modules", ".venv", ".git")]
+            for name in dirs + files:
+                path = Path(folder, name)
+                if mark in name:
+                    found.append(str(path))
+                elif name in files and not path.is_symlink():
+                    with contextlib.suppress(OSError):
+                        if path.stat().st_size < 10_000_000 and mark.encode() in path.read_bytes():
+                            found.append(str(path))
+    return found
+
+
+def _tmp_traces(mark: str) -> list[str]:
+    return [str(p) for p in Path("/tmp").iterdir() if mark in p.name]
+
+
+def _mark_processes(mark: str) -> list[int]:
+    return [pid for pid in harness._proc_ids() if mark in harness.cmdline(pid)]
+
+
+def _scores(csv_path: Path) -> dict[str, float]:
+    with open(csv_path, encoding="utf-8") as fh:
+        return {row["submission"].split("/")[0]: float(row["score"])
+                for row in csv.DictReader(fh) if row["question"] == "TOTAL"}
+
+
+@pytest.fixture(scope="module")
+def classroom():
+    _require()
+    budget = Budget(BUDGET_S)
+    mark = "m" + os.urandom(8).hex()
+    result: dict = {"mark": mark}
+    with contextlib.ExitStack() as stack:
+        users = stack.enter_context(harness.LocalUsers(["t", "s1", "s2", "s3"]))
+        teacher_name, *student_names = users.names
+        result["made_traversable"] = stack.enter_context(harness.traversable(ROOT))
+        hub = stack.enter_context(harness.Hub([teacher_name], student_names, **CULL))
+        stack.callback(lambda: _remove_tmp_traces(mark))
+        budget.mark("hub started")
+        try:
+            _run_class(hub, users, teacher_name, student_names, mark, result, budget)
+        except BaseException:
+            print(f"--- hub log ---\n{hub.log(20000)}")
+            raise
+        result["budget"] = budget.marks
+        result["budget_users"] = users.names
+        print(json.dumps({k: result[k] for k in ("budget", "timings")}, indent=1))
+        yield result
+
+
+def _remove_tmp_traces(mark: str) -> None:
+    for path in _tmp_traces(mark):
+        with contextlib.suppress(OSError):
+            Path(path).unlink()
+
+
+def _run_class(hub, users, teacher_name, student_names, mark, result, budget) -> None:
+    teacher_home = Path(pwd.getpwnam(teacher_name).pw_dir)
+    homes = [Path(pwd.getpwnam(n).pw_dir) for n in student_names]
+    course = teacher_home / "course"
+    timings: dict = {}
+    result["timings"] = timings
+
+    def teacher_runs(*cmd: str, timeout: float = 120) -> str:
+        """A command in the teacher's terminal, with the environment the hub gives them."""
+        env = {"JUPYTER_CONFIG_PATH": os.pathsep.join(
+            str(ROOT / "classroom" / "jupyter" / d) for d in ("teacher", "common")),
+            **{k: hub.settings[k] for k in ("COURSE_ID", "COURSE_EXCHANGE")}}
+        done = harness.run_as(teacher_name, list(cmd), env=env, cwd=course, timeout=timeout)
+        assert done.returncode == 0, f"{cmd} failed:\n{done.stdout}\n{done.stderr}"
+        return done.stdout + done.stderr
+
+    linked = harness.run_as(teacher_name, [sys.executable, str(ROOT / "classroom" /
+                                                                "new_course.py"), SET])
+    assert linked.returncode == 0, linked.stderr
+
+    # the teacher generates and releases ex01 with the formgrader, then leaves the server
+    teacher = harness.Person(hub, teacher_name, users.passwords[teacher_name])
+    t0 = time.monotonic()
+    teacher.login()
+    teacher.wait_ready()
+    timings["teacher_login_to_ready_s"] = round(time.monotonic() - t0, 2)
+    teacher.formgrader(f"assignment/{SET}/assign")
+    teacher.formgrader(f"assignment/{SET}/release")
+    budget.mark("released")
+
+    course_exchange = hub.exchange / harness.COURSE_ID
+    answers = _answers()
+    wrong = dict(answers, ex01_q2_answer=WRONG_Q2)
+    s1, s2, s3 = student_names
+    victims = [course_exchange / "outbound" / SET / NOTEBOOK, teacher_home / ".bashrc"]
+    hostile = HOSTILE_CELL.format(
+        half=mark[:8], half2=mark[8:],
+        folders=[str(p) for p in (hub.exchange, course_exchange, course_exchange / "inbound",
+                                  course_exchange / "outbound" / SET, teacher_home, course,
+                                  course / "submitted" / s1 / SET, homes[0],
+                                  ROOT / "solutions", ROOT / "course_lib" / "grading",
+                                  hub.state, Path("/tmp"))],
+        files=[str(p) for p in (*victims, course / "submitted" / s1 / SET / NOTEBOOK,
+                                course / "grading" / SET / s1 / NOTEBOOK,
+                                ROOT / "solutions" / NOTEBOOK)])
+    work = {s1: (answers, {}), s2: (wrong, {}), s3: (answers, {"ex01_q3_answer": hostile})}
+    people = {n: harness.Person(hub, n, users.passwords[n]) for n in student_names}
+    tabs, lock = contextlib.ExitStack(), threading.Lock()
+    with tabs:
+        with concurrent.futures.ThreadPoolExecutor(len(people)) as pool:
+            futures = {n: pool.submit(_student_work, people[n], *work[n], tabs, lock)
+                       for n in people}
+            done = {n: f.result(timeout=180) for n, f in futures.items()}
+        result["students"] = done
+        timings["student_login_to_ready_s"] = {n: round(d["wait_ready_s"], 2)
+                                               for n, d in done.items()}
+        budget.mark("submitted")
+        _check_access(hub, people, teacher_home, course_exchange, result)
+        budget.mark("access checked")
+
+        # meanwhile the teacher's server sat idle: the culler stops it (bounded wait)
+        deadline = time.monotonic() + CULL["cull_timeout"] + 3 * CULL["cull_every"] + 10
+        while teacher.running() and time.monotonic() < deadline:
+            time.sleep(0.5)
+        result["teacher_running_after_idle"] = teacher.running()
+        budget.mark("teacher culled")
+
+        # the teacher collects, grades and releases feedback in a terminal
+        t0 = time.monotonic()
+        teacher_runs("nbgrader", "collect", SET)
+        timings["collect_s"] = round(time.monotonic() - t0, 2)
+        roots = [hub.state, teacher_home, *homes,  # the exchange is in the hub's state folder
+                 ROOT / "solutions", ROOT / "course_lib", ROOT / "classroom"]
+        victim_bytes = {str(p): p.read_bytes() for p in victims}
+        result["traces_before"] = _traces(mark, roots) + _tmp_traces(mark)
+        t0 = time.monotonic()
+        result["grade_output"] = teacher_runs(sys.executable, str(ROOT / "classroom" /
+                                                                  "grade.py"), SET, timeout=240)
+        timings["grade_s"] = round(time.monotonic() - t0, 2)
+        result["traces_after"] = _traces(mark, roots) + _tmp_traces(mark)
+        result["victims_changed"] = [p for p, data in victim_bytes.items()
+                                     if Path(p).read_bytes() != data]
+        result["processes_left"] = [harness.cmdline(p) for p in _mark_processes(mark)]
+        result["scores"] = _scores(course / f"grades-{SET}.csv")
+        budget.mark("graded")
+        teacher_runs("nbgrader", "release_feedback", SET)
+        budget.mark("feedback released")
+
+        with concurrent.futures.ThreadPoolExecutor(len(people)) as pool:
+            result["feedback"] = dict(zip(people, pool.map(_fetch_feedback, people.values()),
+                                          strict=True))
+        budget.mark("feedback fetched")
+        result["students_running"] = [n for n, p in people.items() if p.running()]
+    result["culled"] = sorted({name for name in users.names for line in
+                               hub.log(500_000).splitlines()
+                               if "Culling server" in line and name in line})
+
+
+def _check_access(hub, people, teacher_home, course_exchange, result) -> None:
+    """What a student may and may not reach while every server runs."""
+    s1, s2, _ = people
+    result["own_api"] = people[s1].get("/api/contents").status_code
+    result["cross_api"] = people[s1].session.get(f"{hub.url}/user/{s2}/api/contents",
+                                                 timeout=60).status_code
+    result["cross_lab"] = people[s1].session.get(f"{hub.url}/user/{s2}/lab",
+                                                 timeout=60).status_code
+    result["student_formgrader"] = people[s1].call(
+        "POST", f"/formgrader/api/assignment/{SET}/collect").status_code
+    probe = ("import os\nfor p in {paths!r}:\n    try:\n        os.listdir(p)\n"
+             "        print(p, 'LISTED')\n    except PermissionError:\n"
+             "        print(p, 'DENIED')\n")
+    paths = [course_exchange / "inbound", teacher_home, course_exchange / "outbound"]
+    out = people[s2].run_code(probe.format(paths=[str(p) for p in paths]))
+    result["student_listing"] = dict(line.rsplit(" ", 1) for line in out["stdout"].split("\n")
+                                     if line)
+
+
+def _fetch_feedback(person: harness.Person) -> list[str]:
+    """Press "Fetch Feedback", then open every feedback page that arrived."""
+    person.assignment_action("fetch_feedback", SET)
+    listing = person.get(f"/api/contents/{SET}/feedback").json()
+    pages = []
+    for stamp in listing.get("content") or []:
+        page = person.get(f"/api/contents/{stamp['path']}/{NOTEBOOK[:-6]}.html",
+                          params={"content": "1"})
+        if page.status_code == 200:
+            pages.append(page.json()["content"])
+    return pages
+
+
+def test_each_student_fetched_the_released_set_and_submitted(classroom):
+    for name, done in classroom["students"].items():
+        assert done["released_before_fetch"] == [SET], name
+        assert done["submit"]["success"], (name, done["submit"])
+        statuses = {a["status"] for a in done["submit"]["value"]}
+        assert "submitted" in statuses, (name, done["submit"]["value"])
+
+
+def test_scores_of_the_class(classroom):
+    s1, s2, s3 = sorted(classroom["students"])
+    # correct: everything; wrong: q2 (2 points) lost; hostile: its answers are correct
+    assert classroom["scores"] == {s1: MAX_SCORE, s2: MAX_SCORE - 2.0, s3: MAX_SCORE}, \
+        classroom["grade_output"]
+
+
+def test_feedback_reaches_each_student(classroom):
+    s1, s2, s3 = sorted(classroom["students"])
+    expected = {s1: MAX_SCORE, s2: MAX_SCORE - 2.0, s3: MAX_SCORE}
+    for name, pages in classroom["feedback"].items():
+        assert len(pages) == 1, (name, pages)
+        assert f"<b>{expected[name]:g} / {MAX_SCORE:g}</b>" in pages[0], name
+        assert "HIDDEN" not in pages[0]  # no test source in feedback
+    assert "ex01_q2" in classroom["feedback"][s2][0]
+
+
+def test_a_students_cookie_cannot_open_another_students_server(classroom):
+    assert classroom["own_api"] == 200
+    assert classroom["cross_api"] == 403
+    assert classroom["cross_lab"] == 403
+
+
+def test_students_cannot_list_inbound_or_the_teachers_home(classroom):
+    listing = classroom["student_listing"]
+    assert sorted(listing.values()) == ["DENIED", "DENIED", "LISTED"], listing
+    assert listing[next(p for p in listing if p.endswith("outbound"))] == "LISTED"
+    assert classroom["student_formgrader"] == 404  # students have no formgrader
+
+
+def test_the_idle_culler_stops_idle_servers_and_spares_open_ones(classroom):
+    teacher = next(n for n in classroom["budget_users"] if n.endswith("t"))
+    assert classroom["teacher_running_after_idle"] is False
+    assert classroom["culled"] == [teacher]  # by the culler, not by anything else
+    assert classroom["students_running"] == sorted(classroom["students"])
+
+
+@pytest.mark.xfail(strict=True, reason="pending the sandboxed grader (branch sandbox): the "
+                   "grader on main runs a submission as the teacher, unconfined")
+def test_the_hostile_submission_changed_nothing_outside_its_sandbox(classroom):
+    assert classroom["traces_before"] == []
+    assert classroom["traces_after"] == []
+    assert classroom["victims_changed"] == []
+    assert classroom["processes_left"] == []
+
