@@ -8,9 +8,10 @@ What it does, in the course folder (default ``~/course``):
 
 1. copies each ``submitted/<student>/<set>/*.ipynb`` (regular files only) to
    ``grading/<set>/<student>/``;
-2. runs ``python -m course_lib.grading grading/<set> --csv grades-<set>.csv --json``,
-   which grades every notebook in its own kernel against ``solutions/`` (the grader's
-   options, e.g. ``--cell-timeout 60``, can follow ``--``);
+2. runs ``python -m course_lib.grading grading/<set> --csv grades-<set>.csv --json
+   --solutions SOLUTIONS``, which grades every notebook in its own kernel against this
+   checkout's ``solutions/`` (the grader's options, e.g. ``--cell-timeout 60``, can follow
+   ``--``);
 3. writes ``feedback/<student>/<set>/<notebook>.html`` beside the ``timestamp.txt`` and
    ``submission_secret.txt`` nbgrader's ``collect`` left, which is what
    ``nbgrader release_feedback`` publishes.
@@ -26,12 +27,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+SOLUTIONS = Path(__file__).resolve().parents[1] / "solutions"
 FEEDBACK_STYLE = """
 body { font-family: "Noto Sans KR", "NanumGothic", "DejaVu Sans", sans-serif; margin: 2em;
        max-width: 60em; line-height: 1.5; }
 table { border-collapse: collapse; width: 100%; }
 th, td { border: 1px solid #bbb; padding: 0.4em 0.6em; text-align: left; vertical-align: top; }
-td.score { white-space: nowrap; text-align: right; }
+td.score { text-align: right; }
+td:nth-child(-n+2), th:nth-child(-n+2) { width: 1%; white-space: nowrap; }
 pre { white-space: pre-wrap; margin: 0; font-size: 0.95em; }
 """
 
@@ -56,7 +59,7 @@ def stage(course: Path, assignment: str) -> tuple[Path, list[str]]:
 def run_grader(staging: Path, csv_path: Path, extra: list[str]) -> list[dict]:
     """``python -m course_lib.grading FOLDER --csv CSV --json``; return its reports."""
     cmd = [sys.executable, "-m", "course_lib.grading", str(staging), "--csv", str(csv_path),
-           "--json", *extra]
+           "--json", "--solutions", str(SOLUTIONS), *extra]
     proc = subprocess.run(cmd, capture_output=True, text=True)
     if proc.returncode != 0:
         raise RuntimeError(f"the grader failed ({proc.returncode}):\n{proc.stderr[-4000:]}")

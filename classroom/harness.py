@@ -94,6 +94,38 @@ def traversable(path: Path) -> Iterator[list[Path]]:
                 folder.chmod(mode)
 
 
+# --- answers --------------------------------------------------------------------------
+
+def model_answers(notebook: str) -> dict[str, str]:
+    """Grade id -> the model answer of each answer cell, written as a student would
+    (the solution markers removed), read from ``solutions/<notebook>``."""
+    from course_lib.grading import notebook as nbg
+
+    solution = nbg.read(nbg.SOLUTIONS_DIR / notebook)
+    answers = {}
+    for cell in solution.cells:
+        if cell.cell_type == "code" and nbg.is_solution(cell):
+            lines = [ln for ln in cell.source.splitlines()
+                     if nbg.BEGIN_SOLUTION not in ln and nbg.END_SOLUTION not in ln]
+            answers[nbg.grade_id(cell)] = "\n".join(lines) + "\n"
+    return answers
+
+
+def fill(nb: dict, answers: dict[str, str], extra_after: dict[str, str] | None = None) -> dict:
+    """The released notebook ``nb`` with ``answers`` typed into its answer cells and, after
+    the cells named in ``extra_after``, a new code cell of the student's own."""
+    cells = []
+    for cell in nb["cells"]:
+        gid = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+        if gid in answers:
+            cell = dict(cell, source=answers[gid])
+        cells.append(cell)
+        if gid in (extra_after or {}):
+            cells.append({"cell_type": "code", "metadata": {}, "execution_count": None,
+                          "outputs": [], "source": extra_after[gid]})
+    return dict(nb, cells=cells)
+
+
 # --- processes -----------------------------------------------------------------------
 
 def _proc_ids() -> list[int]:
@@ -157,17 +189,24 @@ def _alive(pid: int) -> bool:
     return bool(state) and not state.startswith("Z")
 
 
+def memory_of_pid(pid: int) -> dict[str, float]:
+    """RSS and PSS (MiB) of one process, from ``/proc/<pid>/smaps_rollup`` (0 if gone)."""
+    try:
+        text = Path(f"/proc/{pid}/smaps_rollup").read_text()
+    except OSError:
+        return {"rss_mib": 0.0, "pss_mib": 0.0}
+    fields = dict(re.findall(r"^(\w+):\s+(\d+) kB", text, re.M))
+    return {"rss_mib": int(fields.get("Rss", 0)) / 1024,
+            "pss_mib": int(fields.get("Pss", 0)) / 1024}
+
+
 def memory_of_uid(uid: int) -> dict[str, float]:
-    """Sum of RSS and PSS (MiB) over the processes of ``uid`` (smaps_rollup)."""
+    """RSS and PSS (MiB) summed over the processes of ``uid``."""
     total = {"rss_mib": 0.0, "pss_mib": 0.0, "processes": 0}
     for pid in pids_of_uids([uid]):
-        try:
-            text = Path(f"/proc/{pid}/smaps_rollup").read_text()
-        except OSError:
-            continue
-        fields = dict(re.findall(r"^(\w+):\s+(\d+) kB", text, re.M))
-        total["rss_mib"] += int(fields.get("Rss", 0)) / 1024
-        total["pss_mib"] += int(fields.get("Pss", 0)) / 1024
+        one = memory_of_pid(pid)
+        total["rss_mib"] += one["rss_mib"]
+        total["pss_mib"] += one["pss_mib"]
         total["processes"] += 1
     return total
 
@@ -215,8 +254,8 @@ class LocalUsers:
     def uid(self, name: str) -> int:
         return pwd.getpwnam(name).pw_uid
 
-    def remove(self) -> None:
-        """Stop every process of these accounts (by pid), then delete them and their homes."""
+    def stop_processes(self) -> None:
+        """Stop every process of these accounts, each by its pid (found by the uid)."""
         uids = []
         for name in self.made:
             with contextlib.suppress(KeyError):
@@ -226,6 +265,10 @@ class LocalUsers:
             if not pids:
                 break
             stop_pids(pids, grace=3.0)
+
+    def remove(self) -> None:
+        """Stop every process of these accounts, then delete them and their homes."""
+        self.stop_processes()
         for name in reversed(self.made):
             entry = None
             with contextlib.suppress(KeyError):
@@ -358,21 +401,35 @@ class Person:
         return reply
 
     def wait_ready(self, timeout: float = 90) -> float:
-        """Open ``/user/<name>/lab`` until JupyterLab answers; return the seconds waited.
+        """Wait for this user's server as the spawn-pending page does, then open JupyterLab.
 
-        While the server starts the hub shows its spawn-pending page; once it is up, the
-        request goes through the server's OAuth hand-shake with the hub, which sets this
-        browser's cookie for the server.
+        The page listens to the hub's progress event stream until it says ``ready`` (a
+        server the culler stopped is started again first); opening ``/user/<name>/lab`` then
+        goes through the server's OAuth hand-shake with the hub, which gives this browser
+        its cookie for the server. Returns the seconds waited.
         """
         start = time.monotonic()
+        progress = f"{self.hub.url}/hub/api/users/{self.name}/server/progress"
         while time.monotonic() - start < timeout:
-            reply = self.session.get(self.server + "/lab", timeout=30)
-            lab = f"/user/{self.name}/lab"
-            if reply.status_code == 200 and reply.url.rstrip("/").endswith(lab):
+            left = max(1.0, timeout - (time.monotonic() - start))
+            with self.session.get(progress, stream=True, timeout=(10, left)) as stream:
+                if stream.status_code == 400:  # neither running nor starting
+                    self.session.get(self.hub.url + "/hub/spawn", timeout=60)
+                    continue
+                stream.raise_for_status()
+                event = {}
+                for line in stream.iter_lines(decode_unicode=True):
+                    if line and line.startswith("data:"):
+                        event = json.loads(line[5:])
+                        if event.get("ready") or event.get("failed"):
+                            break
+            if event.get("failed"):
+                raise RuntimeError(f"{self.name}'s server failed: {event.get('message')}\n"
+                                   f"{self.hub.log()}")
+            lab = self.session.get(self.server + "/lab", timeout=60)
+            if lab.status_code == 200 and lab.url.rstrip("/").endswith(f"/user/{self.name}/lab"):
                 return time.monotonic() - start
-            if "spawn-pending" not in reply.url and "/hub/spawn" not in reply.url:
-                self.session.get(self.hub.url + "/hub/spawn", timeout=60)  # culled: start again
-            time.sleep(0.2)
+            time.sleep(0.5)
         raise TimeoutError(f"{self.name}'s server was not ready in {timeout} s:\n{self.hub.log()}")
 
     def running(self) -> bool:

@@ -15,6 +15,8 @@ COURSE_AUTH                ``pam`` (local Unix passwords) or ``dummy`` (any pass
 COURSE_VENV                the course's environment: its ``bin/jupyterhub-singleuser``
                            runs each user's server, its Python is the kernel
                            [the checkout's ``.venv``]
+COURSE_JUPYTER_CONFIG      the folder holding ``common/``, ``student/``, ``teacher/``;
+                           every user must be able to read it [``classroom/jupyter``]
 COURSE_HUB_STATE           hub database, cookie secret, proxy pid file
                            [/srv/gradient-descent/hub]
 COURSE_HUB_URL             where the proxy listens [http://127.0.0.1:8000]; put a TLS
@@ -28,9 +30,9 @@ COURSE_CULL_EVERY          check for idle servers this often [600]
 COURSE_ACTIVITY_INTERVAL   how often the hub reads activity from the proxy [300]
 =========================  ==========================================================
 
-Teachers and students get different Jupyter configuration folders (``classroom/jupyter/``)
-through ``JUPYTER_CONFIG_PATH``: both share the exchange settings; only teachers load the
-formgrader and the assignment-creation tools.
+Teachers (the hub's admins) and students get different Jupyter configuration folders
+(``classroom/jupyter/``) through ``JUPYTER_CONFIG_PATH``: both share the exchange settings;
+only teachers load the formgrader and the assignment-creation tools.
 """
 
 import os
@@ -53,7 +55,7 @@ VENV = Path(setting("COURSE_VENV", str(COURSE / ".venv")))
 STATE = Path(setting("COURSE_HUB_STATE", "/srv/gradient-descent/hub"))
 TEACHERS = names("COURSE_TEACHERS")
 STUDENTS = names("COURSE_STUDENTS")
-JUPYTER_CONFIG = HERE / "jupyter"
+JUPYTER_CONFIG = Path(setting("COURSE_JUPYTER_CONFIG", str(HERE / "jupyter")))
 PROXY = HERE / "node_modules" / ".bin" / "configurable-http-proxy"  # npm ci --prefix classroom
 
 c = get_config()  # noqa: F821 - provided by JupyterHub when it loads this file
@@ -95,8 +97,8 @@ c.Spawner.environment = {
 
 
 def choose_jupyter_config(spawner) -> None:
-    """Teachers see the formgrader; students only fetch, validate and submit."""
-    role = "teacher" if spawner.user.name in TEACHERS else "student"
+    """Teachers (admins) see the formgrader; students only fetch, validate and submit."""
+    role = "teacher" if spawner.user.admin else "student"
     folders = [JUPYTER_CONFIG / role, JUPYTER_CONFIG / "common"]
     spawner.environment = dict(spawner.environment,
                                JUPYTER_CONFIG_PATH=os.pathsep.join(map(str, folders)))

@@ -64,10 +64,10 @@ def test_hub_config_dummy_authenticator_only_when_asked(monkeypatch):
     assert c.JupyterHub.authenticator_class == "dummy"
 
 
-@pytest.mark.parametrize(("user", "role"), [("kim", "teacher"), ("lee", "student")])
-def test_each_role_gets_its_jupyter_config_folders(monkeypatch, user, role):
+@pytest.mark.parametrize(("admin", "role"), [(True, "teacher"), (False, "student")])
+def test_each_role_gets_its_jupyter_config_folders(monkeypatch, admin, role):
     c = _load_hub_config(monkeypatch, COURSE_TEACHERS="kim", COURSE_STUDENTS="lee")
-    spawner = types.SimpleNamespace(user=types.SimpleNamespace(name=user),
+    spawner = types.SimpleNamespace(user=types.SimpleNamespace(name="kim", admin=admin),
                                     environment=dict(c.Spawner.environment))
     c.Spawner.pre_spawn_hook(spawner)
     folders = spawner.environment["JUPYTER_CONFIG_PATH"].split(":")
@@ -189,3 +189,27 @@ def test_stage_skips_symlinks(tmp_path):
     staging, skipped = grade.stage(tmp_path, "ex01")
     assert skipped == ["lee/ex01_intuition.ipynb: not a regular file"]
     assert list(staging.rglob("*.ipynb")) == []
+
+
+@pytest.mark.parametrize(("admin", "role"), [(True, "teacher"), (False, "student")])
+def test_tljh_snippet_adds_exchange_and_roles(monkeypatch, admin, role):
+    from traitlets import Any, Dict
+    from traitlets.config import Configurable
+
+    class Spawner(Configurable):  # resolves the snippet's config as JupyterHub's would
+        environment = Dict().tag(config=True)
+        pre_spawn_hook = Any().tag(config=True)
+
+    monkeypatch.setenv("COURSE_JUPYTER_CONFIG", str(CLASSROOM / "jupyter"))
+    config = Config()
+    snippet = CLASSROOM / "tljh" / "gradient-descent.py"
+    exec(compile(snippet.read_text(encoding="utf-8"), str(snippet), "exec"),  # noqa: S102
+         {"get_config": lambda: config})
+    environment = Spawner(config=config).environment
+    assert environment["COURSE_EXCHANGE"] == "/srv/nbgrader/exchange"
+    assert environment["OPENBLAS_NUM_THREADS"] == "1"
+    spawner = types.SimpleNamespace(user=types.SimpleNamespace(name="lee", admin=admin),
+                                    environment=dict(environment))
+    config.Spawner.pre_spawn_hook(spawner)
+    folders = spawner.environment["JUPYTER_CONFIG_PATH"].split(":")
+    assert folders == [str(CLASSROOM / "jupyter" / role), str(CLASSROOM / "jupyter" / "common")]

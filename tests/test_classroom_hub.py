@@ -41,8 +41,6 @@ from pathlib import Path
 
 import pytest
 
-from course_lib.grading import notebook as nbg
-
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "classroom"))
 import harness  # noqa: E402
@@ -113,31 +111,6 @@ class Budget:
             raise TimeoutError(f"the class took over {self.seconds} s (at {step}): {self.marks}")
 
 
-def _answers() -> dict[str, str]:
-    """The model answers, written as a student would (no solution markers)."""
-    solution = nbg.read(nbg.SOLUTIONS_DIR / NOTEBOOK)
-    answers = {}
-    for cell in solution.cells:
-        if cell.cell_type == "code" and nbg.is_solution(cell):
-            lines = [ln for ln in cell.source.splitlines()
-                     if nbg.BEGIN_SOLUTION not in ln and nbg.END_SOLUTION not in ln]
-            answers[nbg.grade_id(cell)] = "\n".join(lines) + "\n"
-    return answers
-
-
-def _fill(nb: dict, answers: dict[str, str], extra_after: dict[str, str]) -> dict:
-    cells = []
-    for cell in nb["cells"]:
-        gid = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
-        if gid in answers:
-            cell = dict(cell, source=answers[gid])
-        cells.append(cell)
-        if gid in extra_after:
-            cells.append({"cell_type": "code", "metadata": {}, "execution_count": None,
-                          "outputs": [], "source": extra_after[gid]})
-    return dict(nb, cells=cells)
-
-
 def _student_work(person: harness.Person, answers: dict[str, str], extra: dict[str, str],
                   tabs: contextlib.ExitStack, lock: threading.Lock) -> dict:
     """Log in, fetch ex01, answer, save, submit: what one student does in the browser.
@@ -152,7 +125,7 @@ def _student_work(person: harness.Person, answers: dict[str, str], extra: dict[s
     listed = person.assignments()
     person.assignment_action("fetch", SET)
     path = f"{SET}/{NOTEBOOK}"
-    person.save_notebook(path, _fill(person.read_notebook(path), answers, extra))
+    person.save_notebook(path, harness.fill(person.read_notebook(path), answers, extra))
     submitted = person.assignment_action("submit", SET)
     return {"login_to_ready_s": time.monotonic() - start, "wait_ready_s": ready,
             "released_before_fetch": [a["assignment_id"] for a in listed
@@ -202,6 +175,7 @@ def classroom():
         teacher_name, *student_names = users.names
         result["made_traversable"] = stack.enter_context(harness.traversable(ROOT))
         hub = stack.enter_context(harness.Hub([teacher_name], student_names, **CULL))
+        stack.callback(users.stop_processes)  # before the hub stops: quicker than its clean-up
         stack.callback(lambda: _remove_tmp_traces(mark))
         budget.mark("hub started")
         try:
@@ -252,7 +226,7 @@ def _run_class(hub, users, teacher_name, student_names, mark, result, budget) ->
     budget.mark("released")
 
     course_exchange = hub.exchange / harness.COURSE_ID
-    answers = _answers()
+    answers = harness.model_answers(NOTEBOOK)
     wrong = dict(answers, ex01_q2_answer=WRONG_Q2)
     s1, s2, s3 = student_names
     victims = [course_exchange / "outbound" / SET / NOTEBOOK, teacher_home / ".bashrc"]
