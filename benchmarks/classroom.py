@@ -221,6 +221,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"--students must be at least {ALONE + 1}, got {args.students}")
     if os.geteuid() != 0:
         parser.error("run as root: the hub's spawner and the accounts need it")
+    load = os.getloadavg()[0]
     text = table(measure(args.students))
     print(text)
     if args.write:
@@ -228,7 +229,9 @@ def main(argv: list[str] | None = None) -> int:
         RESULT.write_text(
             f"# Classroom hub capacity\n\nCommand: `{command.strip()}` (as root)\n\n"
             f"Machine: {platform.platform()}, {os.cpu_count()} cores, Python "
-            f"{platform.python_version()}, recorded {time.strftime('%Y-%m-%d')}\n\n"
+            f"{platform.python_version()}, recorded {time.strftime('%Y-%m-%d')}; load average "
+            f"{load:.1f} at the start (the machine is shared: CPU figures vary between "
+            "runs, memory figures hardly)\n\n"
             f"{text}\n", encoding="utf-8")
     return 0
 

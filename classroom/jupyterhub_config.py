@@ -25,6 +25,8 @@ COURSE_HUB_PORT            the hub's own port, on 127.0.0.1 [8081]
 COURSE_PROXY_API_PORT      the proxy's REST API, on 127.0.0.1 [8001]
 COURSE_ID                  nbgrader course id [gradient-descent]
 COURSE_EXCHANGE            nbgrader exchange folder [/srv/nbgrader/exchange]
+COURSE_SPAWN_TIMEOUT       seconds a server may take to start and answer [180]: a class
+                           logging in together shares the cores (benchmarks/classroom.py)
 COURSE_CULL_TIMEOUT        stop a server idle this many seconds [3600]
 COURSE_CULL_EVERY          check for idle servers this often [600]
 COURSE_ACTIVITY_INTERVAL   how often the hub reads activity from the proxy [300]
@@ -83,6 +85,9 @@ c.JupyterHub.spawner_class = "localprocess"
 c.Spawner.cmd = [str(VENV / "bin" / "jupyterhub-singleuser")]
 c.Spawner.default_url = "/lab"
 c.Spawner.notebook_dir = "~"
+# JupyterHub gives a server 30 s to answer; with 17 students logging in at once on 2 cores
+# servers took longer and their spawns failed. A slow start beats a failed one.
+c.Spawner.start_timeout = c.Spawner.http_timeout = int(setting("COURSE_SPAWN_TIMEOUT", "180"))
 c.Spawner.environment = {
     # the course's tools first: nbgrader runs `alembic`, terminals find `python` and `nbgrader`
     "PATH": f"{VENV / 'bin'}:/usr/local/bin:/usr/bin:/bin",

@@ -46,6 +46,7 @@ def test_hub_config_users_spawner_and_culler(monkeypatch):
     assert c.Spawner.cmd == ["/opt/course-env/bin/jupyterhub-singleuser"]
     assert c.Spawner.environment["PATH"].startswith("/opt/course-env/bin:")
     assert c.JupyterHub.bind_url == "http://127.0.0.1:8000"
+    assert c.Spawner.http_timeout == c.Spawner.start_timeout == 180
     [culler] = c.JupyterHub.services
     assert culler["command"][1:] == ["-m", "jupyterhub_idle_culler", "--timeout=900",
                                      "--cull-every=600"]
@@ -193,19 +194,22 @@ def test_stage_skips_symlinks(tmp_path):
 
 @pytest.mark.parametrize(("admin", "role"), [(True, "teacher"), (False, "student")])
 def test_tljh_snippet_adds_exchange_and_roles(monkeypatch, admin, role):
-    from traitlets import Any, Dict
+    from traitlets import Any, Dict, Integer
     from traitlets.config import Configurable
 
     class Spawner(Configurable):  # resolves the snippet's config as JupyterHub's would
         environment = Dict().tag(config=True)
         pre_spawn_hook = Any().tag(config=True)
+        start_timeout = http_timeout = Integer(30).tag(config=True)
 
     monkeypatch.setenv("COURSE_JUPYTER_CONFIG", str(CLASSROOM / "jupyter"))
     config = Config()
     snippet = CLASSROOM / "tljh" / "gradient-descent.py"
     exec(compile(snippet.read_text(encoding="utf-8"), str(snippet), "exec"),  # noqa: S102
          {"get_config": lambda: config})
-    environment = Spawner(config=config).environment
+    spawner_config = Spawner(config=config)
+    assert spawner_config.http_timeout == spawner_config.start_timeout == 180
+    environment = spawner_config.environment
     assert environment["COURSE_EXCHANGE"] == "/srv/nbgrader/exchange"
     assert environment["OPENBLAS_NUM_THREADS"] == "1"
     spawner = types.SimpleNamespace(user=types.SimpleNamespace(name="lee", admin=admin),

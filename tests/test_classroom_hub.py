@@ -42,6 +42,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+ARTIFACTS = ROOT / "test-artifacts" / "classroom"
 sys.path.insert(0, str(ROOT / "classroom"))
 import harness  # noqa: E402
 
@@ -185,7 +186,9 @@ def classroom():
             raise
         result["budget"] = budget.marks
         result["budget_users"] = users.names
-        print(json.dumps({k: result[k] for k in ("budget", "timings")}, indent=1))
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        (ARTIFACTS / "timings.json").write_text(json.dumps(
+            {k: result[k] for k in ("budget", "timings", "scores")}, indent=1) + "\n")
         yield result
 
 

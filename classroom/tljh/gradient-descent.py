@@ -24,6 +24,10 @@ c.Spawner.environment.update({
     "MKL_NUM_THREADS": "1",
 })
 
+# a class logging in together shares the cores: allow slow starts (JupyterHub's default 30 s
+# failed 17 simultaneous logins on 2 cores, benchmarks/classroom.py)
+c.Spawner.start_timeout = c.Spawner.http_timeout = 180
+
 
 def choose_jupyter_config(spawner) -> None:
     """Admins (teachers) see the formgrader; students only fetch, validate and submit."""
