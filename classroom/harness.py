@@ -184,6 +184,15 @@ def stop_pids(pids: Iterable[int], grace: float = 5.0) -> None:
             os.kill(pid, signal.SIGKILL)
 
 
+def start_time(pid: int) -> int | None:
+    """When ``pid`` started (clock ticks since boot): tells a process from a later one that
+    reuses its pid."""
+    try:
+        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[19])
+    except (OSError, IndexError, ValueError):
+        return None
+
+
 def _alive(pid: int) -> bool:
     state = _status(pid).get("State", "")
     return bool(state) and not state.startswith("Z")
@@ -276,7 +285,8 @@ class LocalUsers:
             if entry is None or entry.pw_gecos != MARK:
                 continue  # never delete an account this class did not make
             subprocess.run(["userdel", "--remove", name], capture_output=True)
-            shutil.rmtree(entry.pw_dir, ignore_errors=True)
+            if Path(entry.pw_dir).name == name:  # the home useradd made, nothing else
+                shutil.rmtree(entry.pw_dir, ignore_errors=True)
         self.made.clear()
 
 
@@ -311,7 +321,7 @@ class Hub:
         }
         self.proc: subprocess.Popen | None = None
         self._log = None
-        self._children: set[int] = set()
+        self._children: dict[int, int | None] = {}  # pid -> start time
 
     def __enter__(self) -> Hub:
         try:
@@ -345,11 +355,12 @@ class Hub:
         raise TimeoutError(f"jupyterhub did not answer in {timeout} s:\n{self.log()}")
 
     def _remember_children(self) -> None:
-        if self.proc is not None:
-            self._children |= set(descendants(self.proc.pid))
-        pid_file = self.hub_state / "proxy.pid"
+        """Note the hub's processes (proxy, culler, servers) to stop any the hub leaves."""
+        pids = descendants(self.proc.pid) if self.proc is not None else []
         with contextlib.suppress(OSError, ValueError):
-            self._children.add(int(pid_file.read_text().strip()))
+            pids.append(int((self.hub_state / "proxy.pid").read_text().strip()))
+        for pid in pids:
+            self._children.setdefault(pid, start_time(pid))
 
     def log(self, tail: int = 6000) -> str:
         try:
@@ -369,7 +380,9 @@ class Hub:
                     self.proc.kill()
                     self.proc.wait(timeout=10)
             self.proc = None
-        stop_pids([p for p in self._children if _alive(p)], grace=3.0)
+        # only the processes noted, not later ones that reuse a pid
+        stop_pids([p for p, t in self._children.items() if _alive(p) and start_time(p) == t],
+                  grace=3.0)
         if self._log is not None:
             self._log.close()
             self._log = None

@@ -51,7 +51,10 @@ pytestmark = [pytest.mark.hub, pytest.mark.slow]
 SET, NOTEBOOK = "ex01", "ex01_intuition.ipynb"
 MAX_SCORE = 5.0  # ex01: q1 1 point, q2 2, q3 2 (+1 written point, graded by hand)
 BUDGET_S = 300  # the whole class, set-up to clean-up
-CULL = {"cull_timeout": 10, "cull_every": 2, "activity_interval": 1}
+# Short enough to see the culler stop the teacher's idle server during the class, long
+# enough for the longest request (the formgrader's generate blocks its server, and the
+# proxy sees no activity meanwhile: 14 s on a loaded machine).
+CULL = {"cull_timeout": 30, "cull_every": 2, "activity_interval": 1}
 
 # the wrong student's q2 takes one step too many (tests/test_exercises_wrong_answers.py)
 WRONG_Q2 = """def gd_1d(x0, lr, steps):
@@ -178,6 +181,8 @@ def classroom():
         hub = stack.enter_context(harness.Hub([teacher_name], student_names, **CULL))
         stack.callback(users.stop_processes)  # before the hub stops: quicker than its clean-up
         stack.callback(lambda: _remove_tmp_traces(mark))
+        # the hostile cell's process, whatever uid a sandbox gave it (its argv holds the mark)
+        stack.callback(lambda: harness.stop_pids(_mark_processes(mark), grace=2.0))
         budget.mark("hub started")
         try:
             _run_class(hub, users, teacher_name, student_names, mark, result, budget)
@@ -218,7 +223,7 @@ def _run_class(hub, users, teacher_name, student_names, mark, result, budget) ->
                                                                 "new_course.py"), SET])
     assert linked.returncode == 0, linked.stderr
 
-    # the teacher generates and releases ex01 with the formgrader, then leaves the server
+    # the teacher generates and releases ex01 with the formgrader, then closes the tab
     teacher = harness.Person(hub, teacher_name, users.passwords[teacher_name])
     t0 = time.monotonic()
     teacher.login()
@@ -258,13 +263,6 @@ def _run_class(hub, users, teacher_name, student_names, mark, result, budget) ->
         _check_access(hub, people, teacher_home, course_exchange, result)
         budget.mark("access checked")
 
-        # meanwhile the teacher's server sat idle: the culler stops it (bounded wait)
-        deadline = time.monotonic() + CULL["cull_timeout"] + 3 * CULL["cull_every"] + 10
-        while teacher.running() and time.monotonic() < deadline:
-            time.sleep(0.5)
-        result["teacher_running_after_idle"] = teacher.running()
-        budget.mark("teacher culled")
-
         # the teacher collects, grades and releases feedback in a terminal
         t0 = time.monotonic()
         teacher_runs("nbgrader", "collect", SET)
@@ -283,6 +281,13 @@ def _run_class(hub, users, teacher_name, student_names, mark, result, budget) ->
         result["processes_left"] = [harness.cmdline(p) for p in _mark_processes(mark)]
         result["scores"] = _scores(course / f"grades-{SET}.csv")
         budget.mark("graded")
+
+        # meanwhile the teacher's server sat idle: the culler stops it (bounded wait)
+        deadline = time.monotonic() + CULL["cull_timeout"] + 3 * CULL["cull_every"] + 10
+        while teacher.running() and time.monotonic() < deadline:
+            time.sleep(0.5)
+        result["teacher_running_after_idle"] = teacher.running()
+        budget.mark("teacher culled")
         teacher_runs("nbgrader", "release_feedback", SET)
         budget.mark("feedback released")
 
