@@ -311,13 +311,15 @@ def _check_access(hub, people, teacher_home, course_exchange, result) -> None:
                                                  timeout=60).status_code
     result["student_formgrader"] = people[s1].call(
         "POST", f"/formgrader/api/assignment/{SET}/collect").status_code
-    probe = ("import os\nfor p in {paths!r}:\n    try:\n        os.listdir(p)\n"
+    probe = ("import os, sys, course_lib\nprint('KERNEL', sys.executable)\n"
+             "for p in {paths!r}:\n    try:\n        os.listdir(p)\n"
              "        print(p, 'LISTED')\n    except PermissionError:\n"
              "        print(p, 'DENIED')\n")
     paths = [course_exchange / "inbound", teacher_home, course_exchange / "outbound"]
     out = people[s2].run_code(probe.format(paths=[str(p) for p in paths]))
-    result["student_listing"] = dict(line.rsplit(" ", 1) for line in out["stdout"].split("\n")
-                                     if line)
+    lines = [line.rsplit(" ", 1) for line in out["stdout"].split("\n") if line]
+    result["student_kernel"] = [v for k, v in lines if k == "KERNEL"]
+    result["student_listing"] = {k: v for k, v in lines if k != "KERNEL"}
 
 
 def _fetch_feedback(person: harness.Person) -> list[str]:
@@ -369,6 +371,10 @@ def test_students_cannot_list_inbound_or_the_teachers_home(classroom):
     assert sorted(listing.values()) == ["DENIED", "DENIED", "LISTED"], listing
     assert listing[next(p for p in listing if p.endswith("outbound"))] == "LISTED"
     assert classroom["student_formgrader"] == 404  # students have no formgrader
+
+
+def test_the_students_kernel_is_the_course_environment(classroom):
+    assert classroom["student_kernel"] == [str(Path(sys.prefix) / "bin" / "python")]
 
 
 def test_the_idle_culler_stops_idle_servers_and_spares_open_ones(classroom):
