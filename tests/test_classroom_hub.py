@@ -50,7 +50,7 @@ pytestmark = [pytest.mark.hub, pytest.mark.slow]
 
 SET, NOTEBOOK = "ex01", "ex01_intuition.ipynb"
 MAX_SCORE = 5.0  # ex01: q1 1 point, q2 2, q3 2 (+1 written point, graded by hand)
-BUDGET_S = 300  # the whole class, set-up to clean-up
+BUDGET_S = 360  # the whole class, from the first account to the last feedback page
 # Short enough to see the culler stop the teacher's idle server during the class, long
 # enough for the longest request (the formgrader's generate blocks its server, and the
 # proxy sees no activity meanwhile: 14 s on a loaded machine).
@@ -176,21 +176,20 @@ def classroom():
     result: dict = {"mark": mark}
     with contextlib.ExitStack() as stack:
         users = stack.enter_context(harness.LocalUsers(["t", "s1", "s2", "s3"]))
-        teacher_name, *student_names = users.names
         result["made_traversable"] = stack.enter_context(harness.traversable(ROOT))
-        hub = stack.enter_context(harness.Hub([teacher_name], student_names, **CULL))
+        hub = stack.enter_context(harness.Hub(users.names[:1], users.names[1:], **CULL))
         stack.callback(users.stop_processes)  # before the hub stops: quicker than its clean-up
         stack.callback(lambda: _remove_tmp_traces(mark))
         # the hostile cell's process, whatever uid a sandbox gave it (its argv holds the mark)
         stack.callback(lambda: harness.stop_pids(_mark_processes(mark), grace=2.0))
         budget.mark("hub started")
         try:
-            _run_class(hub, users, teacher_name, student_names, mark, result, budget)
+            _run_class(hub, users, mark, result, budget)
         except BaseException:
             print(f"--- hub log ---\n{hub.log(20000)}")
             raise
         result["budget"] = budget.marks
-        result["budget_users"] = users.names
+        result["users"] = users.names
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         (ARTIFACTS / "timings.json").write_text(json.dumps(
             {k: result[k] for k in ("budget", "timings", "scores")}, indent=1) + "\n")
@@ -203,102 +202,129 @@ def _remove_tmp_traces(mark: str) -> None:
             Path(path).unlink()
 
 
-def _run_class(hub, users, teacher_name, student_names, mark, result, budget) -> None:
-    teacher_home = Path(pwd.getpwnam(teacher_name).pw_dir)
-    homes = [Path(pwd.getpwnam(n).pw_dir) for n in student_names]
-    course = teacher_home / "course"
-    timings: dict = {}
-    result["timings"] = timings
+class ClassRun:
+    """One class, phase by phase; each phase records what the tests assert in ``result``."""
 
-    def teacher_runs(*cmd: str, timeout: float = 120) -> str:
+    def __init__(self, hub, users, mark: str, result: dict, budget: Budget) -> None:
+        self.hub, self.users, self.mark, self.result, self.budget = hub, users, mark, result, budget
+        self.teacher_name, *self.student_names = users.names
+        self.teacher_home = Path(pwd.getpwnam(self.teacher_name).pw_dir)
+        self.homes = [Path(pwd.getpwnam(n).pw_dir) for n in self.student_names]
+        self.course = self.teacher_home / "course"
+        self.exchange = hub.exchange / harness.COURSE_ID
+        self.teacher = harness.Person(hub, self.teacher_name, users.passwords[self.teacher_name])
+        self.people = {n: harness.Person(hub, n, users.passwords[n]) for n in self.student_names}
+        self.victims = [self.exchange / "outbound" / SET / NOTEBOOK, self.teacher_home / ".bashrc"]
+        self.roots = [hub.state, self.teacher_home, *self.homes,  # hub.state holds the exchange
+                      ROOT / "solutions", ROOT / "course_lib", ROOT / "classroom"]
+        self.timings: dict = result.setdefault("timings", {})
+
+    def teacher_runs(self, *cmd: str, timeout: float = 120) -> str:
         """A command in the teacher's terminal, with the environment the hub gives them."""
         env = {"JUPYTER_CONFIG_PATH": os.pathsep.join(
             str(ROOT / "classroom" / "jupyter" / d) for d in ("teacher", "common")),
-            **{k: hub.settings[k] for k in ("COURSE_ID", "COURSE_EXCHANGE")}}
-        done = harness.run_as(teacher_name, list(cmd), env=env, cwd=course, timeout=timeout)
+            **{k: self.hub.settings[k] for k in ("COURSE_ID", "COURSE_EXCHANGE")}}
+        done = harness.run_as(self.teacher_name, list(cmd), env=env, cwd=self.course,
+                              timeout=timeout)
         assert done.returncode == 0, f"{cmd} failed:\n{done.stdout}\n{done.stderr}"
         return done.stdout + done.stderr
 
-    linked = harness.run_as(teacher_name, [sys.executable, str(ROOT / "classroom" /
-                                                                "new_course.py"), SET])
-    assert linked.returncode == 0, linked.stderr
+    def release(self) -> None:
+        """The teacher links ex01, generates and releases it with the formgrader, and leaves."""
+        linked = harness.run_as(self.teacher_name, [sys.executable, str(ROOT / "classroom" /
+                                                                         "new_course.py"), SET])
+        assert linked.returncode == 0, linked.stderr
+        t0 = time.monotonic()
+        self.teacher.login()
+        self.teacher.wait_ready()
+        self.timings["teacher_login_to_ready_s"] = round(time.monotonic() - t0, 2)
+        self.teacher.formgrader(f"assignment/{SET}/assign")
+        self.teacher.formgrader(f"assignment/{SET}/release")
+        self.budget.mark("released")
 
-    # the teacher generates and releases ex01 with the formgrader, then closes the tab
-    teacher = harness.Person(hub, teacher_name, users.passwords[teacher_name])
-    t0 = time.monotonic()
-    teacher.login()
-    teacher.wait_ready()
-    timings["teacher_login_to_ready_s"] = round(time.monotonic() - t0, 2)
-    teacher.formgrader(f"assignment/{SET}/assign")
-    teacher.formgrader(f"assignment/{SET}/release")
-    budget.mark("released")
+    def hostile_cell(self) -> str:
+        s1 = self.student_names[0]
+        folders = [self.hub.exchange, self.exchange, self.exchange / "inbound",
+                   self.exchange / "outbound" / SET, self.teacher_home, self.course,
+                   self.course / "submitted" / s1 / SET, self.homes[0], ROOT / "solutions",
+                   ROOT / "course_lib" / "grading", self.hub.state, Path("/tmp")]
+        files = [*self.victims, self.course / "submitted" / s1 / SET / NOTEBOOK,
+                 self.course / "grading" / SET / s1 / NOTEBOOK, ROOT / "solutions" / NOTEBOOK]
+        return HOSTILE_CELL.format(half=self.mark[:8], half2=self.mark[8:],
+                                   folders=[str(p) for p in folders],
+                                   files=[str(p) for p in files])
 
-    course_exchange = hub.exchange / harness.COURSE_ID
-    answers = harness.model_answers(NOTEBOOK)
-    wrong = dict(answers, ex01_q2_answer=WRONG_Q2)
-    s1, s2, s3 = student_names
-    victims = [course_exchange / "outbound" / SET / NOTEBOOK, teacher_home / ".bashrc"]
-    hostile = HOSTILE_CELL.format(
-        half=mark[:8], half2=mark[8:],
-        folders=[str(p) for p in (hub.exchange, course_exchange, course_exchange / "inbound",
-                                  course_exchange / "outbound" / SET, teacher_home, course,
-                                  course / "submitted" / s1 / SET, homes[0],
-                                  ROOT / "solutions", ROOT / "course_lib" / "grading",
-                                  hub.state, Path("/tmp"))],
-        files=[str(p) for p in (*victims, course / "submitted" / s1 / SET / NOTEBOOK,
-                                course / "grading" / SET / s1 / NOTEBOOK,
-                                ROOT / "solutions" / NOTEBOOK)])
-    work = {s1: (answers, {}), s2: (wrong, {}), s3: (answers, {"ex01_q3_answer": hostile})}
-    people = {n: harness.Person(hub, n, users.passwords[n]) for n in student_names}
-    tabs, lock = contextlib.ExitStack(), threading.Lock()
-    with tabs:
-        with concurrent.futures.ThreadPoolExecutor(len(people)) as pool:
-            futures = {n: pool.submit(_student_work, people[n], *work[n], tabs, lock)
-                       for n in people}
+    def students_submit(self, tabs: contextlib.ExitStack) -> None:
+        """All three at once: log in, fetch, answer (correct, wrong, hostile), submit."""
+        answers = harness.model_answers(NOTEBOOK)
+        s1, s2, s3 = self.student_names
+        work = {s1: (answers, {}), s2: (dict(answers, ex01_q2_answer=WRONG_Q2), {}),
+                s3: (answers, {"ex01_q3_answer": self.hostile_cell()})}
+        lock = threading.Lock()
+        with concurrent.futures.ThreadPoolExecutor(len(self.people)) as pool:
+            futures = {n: pool.submit(_student_work, p, *work[n], tabs, lock)
+                       for n, p in self.people.items()}
             done = {n: f.result(timeout=180) for n, f in futures.items()}
-        result["students"] = done
-        timings["student_login_to_ready_s"] = {n: round(d["wait_ready_s"], 2)
-                                               for n, d in done.items()}
-        budget.mark("submitted")
-        _check_access(hub, people, teacher_home, course_exchange, result)
-        budget.mark("access checked")
+        self.result["students"] = done
+        self.timings["student_login_to_ready_s"] = {n: round(d["wait_ready_s"], 2)
+                                                    for n, d in done.items()}
+        self.budget.mark("submitted")
+        _check_access(self.hub, self.people, self.teacher_home, self.exchange, self.result)
+        self.budget.mark("access checked")
 
-        # the teacher collects, grades and releases feedback in a terminal
+    def grade(self) -> None:
+        """The teacher collects and grades in a terminal; what the hostile cell left is noted."""
         t0 = time.monotonic()
-        teacher_runs("nbgrader", "collect", SET)
-        timings["collect_s"] = round(time.monotonic() - t0, 2)
-        roots = [hub.state, teacher_home, *homes,  # the exchange is in the hub's state folder
-                 ROOT / "solutions", ROOT / "course_lib", ROOT / "classroom"]
-        victim_bytes = {str(p): p.read_bytes() for p in victims}
-        result["traces_before"] = _traces(mark, roots) + _tmp_traces(mark)
+        self.teacher_runs("nbgrader", "collect", SET)
+        self.timings["collect_s"] = round(time.monotonic() - t0, 2)
+        victim_bytes = {str(p): p.read_bytes() for p in self.victims}
+        self.result["traces_before"] = self.traces()
         t0 = time.monotonic()
-        result["grade_output"] = teacher_runs(sys.executable, str(ROOT / "classroom" /
-                                                                  "grade.py"), SET, timeout=240)
-        timings["grade_s"] = round(time.monotonic() - t0, 2)
-        result["traces_after"] = _traces(mark, roots) + _tmp_traces(mark)
-        result["victims_changed"] = [p for p, data in victim_bytes.items()
-                                     if Path(p).read_bytes() != data]
-        result["processes_left"] = [harness.cmdline(p) for p in _mark_processes(mark)]
-        result["scores"] = _scores(course / f"grades-{SET}.csv")
-        budget.mark("graded")
+        self.result["grade_output"] = self.teacher_runs(
+            sys.executable, str(ROOT / "classroom" / "grade.py"), SET, timeout=240)
+        self.timings["grade_s"] = round(time.monotonic() - t0, 2)
+        self.result["traces_after"] = self.traces()
+        self.result["victims_changed"] = [p for p, data in victim_bytes.items()
+                                          if Path(p).read_bytes() != data]
+        self.result["processes_left"] = [harness.cmdline(p) for p in _mark_processes(self.mark)]
+        self.result["scores"] = _scores(self.course / f"grades-{SET}.csv")
+        self.budget.mark("graded")
 
-        # meanwhile the teacher's server sat idle: the culler stops it (bounded wait)
+    def traces(self) -> list[str]:
+        return _traces(self.mark, self.roots) + _tmp_traces(self.mark)
+
+    def teacher_was_culled(self) -> None:
+        """The teacher's server sat idle since the release: the culler stops it (bounded)."""
         deadline = time.monotonic() + CULL["cull_timeout"] + 3 * CULL["cull_every"] + 10
-        while teacher.running() and time.monotonic() < deadline:
+        while self.teacher.running() and time.monotonic() < deadline:
             time.sleep(0.5)
-        result["teacher_running_after_idle"] = teacher.running()
-        budget.mark("teacher culled")
-        teacher_runs("nbgrader", "release_feedback", SET)
-        budget.mark("feedback released")
+        self.result["teacher_running_after_idle"] = self.teacher.running()
+        self.budget.mark("teacher culled")
 
-        with concurrent.futures.ThreadPoolExecutor(len(people)) as pool:
-            result["feedback"] = dict(zip(people, pool.map(_fetch_feedback, people.values()),
-                                          strict=True))
-        budget.mark("feedback fetched")
-        result["students_running"] = [n for n, p in people.items() if p.running()]
-    result["culled"] = sorted({name for name in users.names for line in
-                               hub.log(500_000).splitlines()
-                               if "Culling server" in line and name in line})
+    def return_feedback(self) -> None:
+        self.teacher_runs("nbgrader", "release_feedback", SET)
+        self.budget.mark("feedback released")
+        with concurrent.futures.ThreadPoolExecutor(len(self.people)) as pool:
+            pages = pool.map(_fetch_feedback, self.people.values())
+            self.result["feedback"] = dict(zip(self.people, pages, strict=True))
+        self.budget.mark("feedback fetched")
+        self.result["students_running"] = [n for n, p in self.people.items() if p.running()]
+
+    def culled(self) -> list[str]:
+        log = self.hub.log(500_000).splitlines()
+        return sorted({n for n in self.users.names for line in log
+                       if "Culling server" in line and n in line})
+
+
+def _run_class(hub, users, mark, result, budget) -> None:
+    run = ClassRun(hub, users, mark, result, budget)
+    run.release()
+    with contextlib.ExitStack() as tabs:  # the students' JupyterLab tabs stay open
+        run.students_submit(tabs)
+        run.grade()
+        run.teacher_was_culled()
+        run.return_feedback()
+    result["culled"] = run.culled()
 
 
 def _check_access(hub, people, teacher_home, course_exchange, result) -> None:
@@ -378,7 +404,7 @@ def test_the_students_kernel_is_the_course_environment(classroom):
 
 
 def test_the_idle_culler_stops_idle_servers_and_spares_open_ones(classroom):
-    teacher = next(n for n in classroom["budget_users"] if n.endswith("t"))
+    teacher = next(n for n in classroom["users"] if n.endswith("t"))
     assert classroom["teacher_running_after_idle"] is False
     assert classroom["culled"] == [teacher]  # by the culler, not by anything else
     assert classroom["students_running"] == sorted(classroom["students"])
