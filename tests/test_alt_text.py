@@ -175,10 +175,36 @@ def _nbval(paths: list[Path], saved: Path) -> subprocess.CompletedProcess:
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize(("source", "kept"), [
+    ("fig;", ["display_data"]),
+    ("fig  ; # a comment after the semicolon", ["display_data"]),
+    ("fig", ["execute_result", "display_data"]),
+    ("x = 'a;'", ["execute_result", "display_data"]),
+])
+def test_a_result_silenced_by_a_semicolon_is_not_kept(source, kept):
+    outputs = [{"output_type": "execute_result", "data": {}}, {"output_type": "display_data"}]
+    shown = executed_notebooks.shown_outputs(source, outputs)
+    assert [o["output_type"] for o in shown] == kept
+
+
+@pytest.mark.parametrize(("text", "flagged"), [
+    ("<matplotlib.legend.Legend at 0x7f0fd2f77990>", True),
+    ("[<Axes: xlabel='epoch'>, <Axes: xlabel='step'>]", True),
+    ("Text(0.5, 1.0, 'a title')", True),
+    ("0.5", False),
+])
+def test_a_cell_ending_on_a_plotting_call_is_flagged(text, flagged):
+    outputs = [{"output_type": "execute_result", "data": {"text/plain": text}}]
+    assert bool(executed_notebooks.stray_result_problems(outputs)) == flagged
+
+
 def test_nbval_run_fails_on_a_planted_figure_without_alt_and_keeps_the_good_one(tmp_path):
     saved = tmp_path / "executed"
     bad = _lesson(tmp_path / "bad", "en", "plt.plot([1, 2, 3])")
-    good = _lesson(tmp_path / "good", "ko", "# alt: 세 점이 오르는 선\nplt.plot([1, 2, 3])")
+    # The cell ends on a figure silenced by ";": nbval (store_history=False) still receives it
+    # as a result, which JupyterLab would not show; the saved lesson must not show it either.
+    good = _lesson(tmp_path / "good", "ko",
+                   "# alt: 세 점이 오르는 선\nplt.plot([1, 2, 3])\nplt.gcf();")
     result = _nbval([bad, good], saved)  # one run, two lessons: one kernel each
     assert result.returncode == 1, result.stdout + result.stderr
     assert "1 failed, 3 passed" in result.stdout, result.stdout
@@ -189,6 +215,7 @@ def test_nbval_run_fails_on_a_planted_figure_without_alt_and_keeps_the_good_one(
     kept = json.loads((saved / "ko" / good.name).read_text(encoding="utf-8"))
     (image,) = [o for o in kept["cells"][1]["outputs"] if "image/png" in o.get("data", {})]
     assert image["metadata"]["image/png"]["alt"] == "세 점이 오르는 선"
+    assert not [o for o in kept["cells"][1]["outputs"] if o["output_type"] == "execute_result"]
     os.environ["COURSE_EXECUTED_DIR"] = str(saved)
     try:
         assert executed_notebooks.load_fresh(good) is not None

@@ -63,7 +63,6 @@ MATHJAX_INTEGRITY = ("sha512-Bt+SSVU8eBG27zChVewOicYs7Xsdt40qm4+UpHyX7k0/O9NliPc
 MATHJAX_FILES = ("package/LICENSE", "package/es5/tex-chtml-full.js",
                  "package/es5/output/chtml/fonts/woff-v2/")
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
-MPL_REPR = re.compile(r"^\[?(<(Axes|Figure|matplotlib\.)|Text\()")
 ALT_PREFIX = "# alt:"
 
 
@@ -128,7 +127,7 @@ def _web_output(output: dict, alts: dict[str, str]) -> tuple[dict | None, str | 
     if data is None:
         return output, None
     if output.get("output_type") == "execute_result" and set(data) == {"text/plain"}:
-        if MPL_REPR.match("".join(data["text/plain"])):
+        if executed_notebooks.MPL_REPR.match("".join(data["text/plain"])):
             return None, None
     kind = None
     if WIDGET_VIEW in data:

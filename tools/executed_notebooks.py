@@ -134,6 +134,19 @@ def figure_problems(source: str, outputs: list[dict], lang: str) -> list[str]:
     return problems
 
 
+#: The text a cell shows when it ends on a matplotlib call: "<matplotlib.legend.Legend at 0x…>".
+MPL_REPR = re.compile(r"^\[?(<(Axes|Figure|matplotlib\.)|Text\()")
+
+
+def stray_result_problems(outputs: list[dict]) -> list[str]:
+    """A cell that ends on a plotting call shows its return value's repr: a line of noise."""
+    for output in outputs:
+        text = "".join(output.get("data", {}).get("text/plain", ""))
+        if output.get("output_type") == "execute_result" and MPL_REPR.match(text):
+            return [f"the cell shows {text.splitlines()[0][:60]!r}: end its last line with ';'"]
+    return []
+
+
 # ------------------------------------------------------------------------- pytest plugin
 
 _runs: dict[str, dict] = {}  # per notebook: outputs of the cells that passed, or failed
@@ -169,6 +182,24 @@ def _with_outputs(nb, outputs: dict[int, list[dict]]) -> dict:
     return copy
 
 
+def shown_outputs(source: str, outputs: list[dict]) -> list[dict]:
+    """The outputs JupyterLab shows for a cell: no result when the code ends with ``;``.
+
+    nbval runs cells with ``store_history=False``, so IPython's own check for a trailing
+    semicolon reads a stale history entry and the result (a figure returned by
+    ``loop_diagram();``) comes back as an ``execute_result`` that a reader would never see.
+    """
+    from IPython.core.displayhook import DisplayHook
+
+    try:
+        quiet = DisplayHook.semicolon_at_end_of_expression(source)
+    except Exception:  # a cell that does not tokenize cannot have run either
+        quiet = False
+    if not quiet:
+        return list(outputs)
+    return [o for o in outputs if o.get("output_type") != "execute_result"]
+
+
 def _plain(output: dict) -> dict:
     out = json.loads(json.dumps(output))
     if out.get("output_type") == "execute_result":
@@ -189,9 +220,10 @@ def pytest_runtest_call(item):
     except BaseException:
         _record(item, False)
         raise
-    problems = figure_problems(item.cell.source, item.test_outputs or [], lang)
+    outputs = shown_outputs(item.cell.source, item.test_outputs or [])
+    problems = figure_problems(item.cell.source, outputs, lang) + stray_result_problems(outputs)
     if problems:
         _record(item, False)
         raise AssertionError("\n".join(problems))
-    _record(item, item.test_outputs)
+    _record(item, outputs)
     return result
