@@ -115,6 +115,9 @@ class SandboxedKernel:
     def death_reason(self) -> str | None:
         return self.proc.death_reason() if self.proc is not None else None
 
+    def counters(self) -> dict[str, int]:
+        return self.proc.counters() if self.proc is not None else {}
+
 
 class LocalKernel:
     """The unsandboxed kernel (``--no-sandbox``): jupyter_client's manager, IPC sockets in
@@ -156,6 +159,9 @@ class LocalKernel:
 
     def death_reason(self) -> str | None:
         return None
+
+    def counters(self) -> dict[str, int]:
+        return {}
 
 
 def _is_socket(path: str) -> bool:

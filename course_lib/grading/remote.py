@@ -124,6 +124,16 @@ class CellResult:
     limit: str | None = None  # the limit the cell hit, if any
 
 
+def _counted_limit(before: dict[str, int], after: dict[str, int]) -> str | None:
+    """A limit the sandbox's cgroup enforced while a cell ran (a child killed for memory,
+    a fork refused), even if the cell itself ended normally."""
+    if after.get("oom_kill", 0) > before.get("oom_kill", 0):
+        return "memory"
+    if after.get("pids_max", 0) > before.get("pids_max", 0):
+        return "processes"
+    return None
+
+
 @dataclass
 class StudentKernel:
     """One student kernel with replay: after a timeout or a crash it restarts and re-runs
@@ -198,6 +208,14 @@ class StudentKernel:
         if not self.proc.alive():
             return self._dead("kernel not running"), None
         deadline = min(time.monotonic() + timeout, self.hard_deadline)
+        before = self.proc.counters()
+        result, reply = self._run_code(code, deadline, user_expressions)
+        if result.limit is None:
+            result.limit = _counted_limit(before, self.proc.counters())
+        return result, reply
+
+    def _run_code(self, code: str, deadline: float,
+                  user_expressions: dict | None) -> tuple[CellResult, dict | None]:
         msg_id = self.kc.execute(
             code, store_history=False, allow_stdin=False, user_expressions=user_expressions or {}
         )

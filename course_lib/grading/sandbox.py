@@ -472,17 +472,19 @@ class SandboxProcess:
                 finally:
                     os.close(fd)
 
+    def counters(self) -> dict[str, int]:
+        """The cgroup's counts of memory kills and refused forks (empty without cgroups)."""
+        return self.cgroups.counters() if self.cgroups is not None else {}
+
     def death_reason(self) -> str | None:
-        """The limit that ended the sandbox, once it has ended (None: it just died)."""
+        """The rlimit that ended the sandbox, once it has ended, from its exit status
+        (None: it died otherwise)."""
         if self.alive():
             return None
-        if self._reason is None:
+        if self._reason is None:  # (memory: the cgroup's counters tell, see counters())
             self._reason = ""
             code = self.popen.returncode
-            counters = self.cgroups.counters() if self.cgroups else {}
-            if counters.get("oom_kill"):
-                self._reason = "memory"
-            elif code in (128 + signal.SIGXCPU, -signal.SIGXCPU):
+            if code in (128 + signal.SIGXCPU, -signal.SIGXCPU):
                 self._reason = "CPU time"
             elif code in (128 + signal.SIGXFSZ, -signal.SIGXFSZ):
                 self._reason = "file size"
