@@ -17,6 +17,7 @@ import secrets
 import shutil
 import signal
 import stat
+import subprocess
 import tempfile
 import time
 
@@ -132,7 +133,9 @@ class LocalKernel:
         env = dict(os.environ, MPLBACKEND="Agg", PYTHONHASHSEED="0")
         self.km = KernelManager(kernel_name="python3", transport="ipc",
                                 ip=os.path.join(self.cwd, "kernel-ipc"))
-        self.km.start_kernel(cwd=self.cwd, env=env)
+        # its own output must not reach the grader's (a --json report on stdout)
+        self.km.start_kernel(cwd=self.cwd, env=env, stdout=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL)
 
     def connect(self, timeout: float) -> BlockingKernelClient:
         kc = self.km.client()

@@ -493,14 +493,22 @@ class SandboxProcess:
     def kill(self) -> None:
         """End every process of the sandbox and free what it held (safe to repeat)."""
         if self.alive():
-            with contextlib.suppress(OSError, SandboxUnavailable):
+            try:
                 if self._pidfd is None:
                     self.pid(timeout=2.0)
                 signal.pidfd_send_signal(self._pidfd, signal.SIGKILL)
-            with contextlib.suppress(OSError):
-                self.popen.kill()  # bwrap itself (or the shell before it became bwrap)
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            self.popen.wait(timeout=10)
+                # readable once it has exited, which is after every process of its
+                # namespace was killed and reaped; bwrap then exits by itself
+                select.select([self._pidfd], [], [], 10.0)
+            except (OSError, SandboxUnavailable):
+                pass
+        for _ in range(2):
+            try:
+                self.popen.wait(timeout=10)
+                break
+            except subprocess.TimeoutExpired:
+                with contextlib.suppress(OSError):
+                    self.popen.kill()  # bwrap itself (or the shell before it became bwrap)
         self.death_reason()
         self._release()
 
