@@ -51,8 +51,9 @@ def build_parser() -> argparse.ArgumentParser:
     folder = parser.add_argument_group("a folder of submissions")
     folder.add_argument("--csv", type=Path, help="write grades to this CSV (default grades.csv)")
     folder.add_argument("--feedback", type=Path, metavar="DIR",
-                        help="one feedback file per submission (default: feedback/ beside "
-                             "the CSV); also holds the saved reports that make a rerun resume")
+                        help="one feedback file per submission (default: grades-feedback/ "
+                             "beside grades.csv); also holds the saved reports that make a "
+                             "rerun resume")
     folder.add_argument("--jobs", type=_number("--jobs", 1, int), metavar="N",
                         help="submissions graded at once (default: the number of cores)")
     folder.add_argument("--regrade", action="store_true",
@@ -85,7 +86,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _grade(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
-    from course_lib.grading.parallel import GradingInterrupted, grade_folder
+    from course_lib.grading.parallel import GradingInterrupted, default_feedback_dir, grade_folder
     from course_lib.grading.runner import grade, resolve_sandbox
     from course_lib.grading.sandbox import SandboxUnavailable
 
@@ -119,7 +120,7 @@ def _grade(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
             print(json.dumps(reports, ensure_ascii=False, indent=1))
         else:
             print("\n\n".join(format_table(r) for r in reports))
-            feedback = args.feedback or out.parent / "feedback"
+            feedback = args.feedback or default_feedback_dir(out)
             print(f"\nCSV: {out}\n피드백 / feedback: {feedback}/")
         return 0
     report = grade(args.submission, **options)

@@ -74,7 +74,8 @@ def format_table(report: dict, width: int | None = None) -> str:
     """
     if width is None:
         width = min(160, max(60, shutil.get_terminal_size((100, 24)).columns))
-    lines = [f"{report['exercise']}  ({report['notebook']})", f"  {sandbox_line(report)}"]
+    lines = [f"{report['exercise']}  ({report['notebook']})"]
+    lines += wrap(f"  {sandbox_line(report)}", width)
     name_width = max([len(q["id"]) for q in report["questions"]] + [8])
     lead = 2 + name_width + 2 + 7 + 2
     for q in report["questions"]:
@@ -110,7 +111,7 @@ def feedback_markdown(report: dict, name: str) -> str:
     manual = report["manual_max_score"]
     if manual:
         lines.append(f"- 손으로 채점할 서술형 / written answers graded by hand: "
-                     f"최대 {manual:g}점 / up to {manual:g} more points")
+                     f"최대 {manual:g}점 / up to {manual:g} more point{'' if manual == 1 else 's'}")
     lines += [f"- {sandbox_line(report)}", ""]
     if report["questions"]:
         lines += ["| 문항 / question | 점수 / score |", "|---|---|"]

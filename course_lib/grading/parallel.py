@@ -4,7 +4,8 @@
 each grading one submission at a time in its own sandbox (and booting its next kernel
 while it grades). As each submission is done it writes
 
-* ``FEEDBACK/<path>.md``: the student's feedback (Korean and English, every question's
+* ``FEEDBACK/<path>.md`` (``FEEDBACK`` is ``grades-feedback/`` beside ``grades.csv``
+  unless given): the student's feedback (Korean and English, every question's
   whole feedback, never the source of a hidden test), and
 * ``FEEDBACK/.reports/<path>.json``: the full report and a key made from the notebook's
   bytes, the solutions and the options,
@@ -134,7 +135,7 @@ def grade_folder(
     jobs : int, optional
         Submissions graded at once (default: the number of cores).
     feedback_dir : str or Path, optional
-        Where feedback files go (default: ``feedback/`` beside the CSV).
+        Where feedback files go (default: ``grades-feedback/`` beside ``grades.csv``).
     resume : bool
         Reuse the saved report of a submission graded before with the same notebook,
         solutions and options (default). ``False`` grades everything again.
@@ -159,7 +160,7 @@ def grade_folder(
     box = resolve_sandbox(sandbox, limits)
     options = _Options(str(solutions_dir), cell_timeout, call_timeout, time_limit,
                        box is not None, box.limits if box is not None else limits or Limits())
-    feedback_dir = Path(feedback_dir) if feedback_dir else Path(csv_path).parent / "feedback"
+    feedback_dir = Path(feedback_dir) if feedback_dir else default_feedback_dir(csv_path)
     files = find_submissions(folder)
     base = options.fingerprint()
     reports: dict[Path, dict] = {}
@@ -188,6 +189,12 @@ def grade_folder(
     ordered = [reports[p] for p in files]
     write_csv(csv_path, folder, ordered)
     return ordered
+
+
+def default_feedback_dir(csv_path: str | Path) -> Path:
+    """``grades.csv`` -> ``grades-feedback/`` beside it."""
+    csv_path = Path(csv_path)
+    return csv_path.with_name(f"{csv_path.stem}-feedback")
 
 
 def _progress(total: int, done: int, wanted: bool | None) -> Any:
@@ -395,6 +402,14 @@ def _grade_one(path: str, prespawn: bool, state: dict[str, Any] | None = None) -
         kernel.close()
         raise
     opts: _Options = state["options"]
-    return grade(path, kernel=kernel, solutions=state["solutions"],
-                 cell_timeout=opts.cell_timeout, call_timeout=opts.call_timeout,
-                 time_limit=opts.time_limit)
+    try:
+        return grade(path, kernel=kernel, solutions=state["solutions"],
+                     cell_timeout=opts.cell_timeout, call_timeout=opts.call_timeout,
+                     time_limit=opts.time_limit)
+    except SystemExit:
+        if state is not _WORKER:
+            raise
+        # SIGTERM from the main process: this kernel is closed already (grade unwound);
+        # close the next one and leave now (the pool would otherwise take another task)
+        _close_next(state)
+        os._exit(143)

@@ -290,7 +290,7 @@ def _grade_steps(
                     break
                 _do_step(step, kernel, answer_names, tampered, scored, hits)
     except BaseException as exc:  # noqa: BLE001 - the report must survive anything
-        if isinstance(exc, KeyboardInterrupt):
+        if isinstance(exc, KeyboardInterrupt | SystemExit):  # Ctrl-C, or told to stop
             raise
         errors.append(f"grading stopped early: {type(exc).__name__}: {exc}"[:500])
     return [scored.get(s.gid) or _ungraded(s) for s in steps if s.kind in ("test", "written")]
