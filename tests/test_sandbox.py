@@ -308,6 +308,8 @@ status = dict(l.split(":", 1) for l in open("/proc/self/status") if ":" in l)
 print(json.dumps({
     "root": sorted(os.listdir("/")),
     "solutions": os.path.exists(os.path.join(course, "solutions")),
+    "course_lib": sorted(os.listdir(os.path.join(course, "course_lib", "grading")))
+                  if os.path.isdir(os.path.join(course, "course_lib")) else [],
     "secret": os.path.exists(secret),
     "submissions": os.path.exists(submissions),
     "home": os.path.exists("/home") and bool(os.listdir("/home")),
@@ -340,6 +342,7 @@ def test_the_kernel_sees_only_what_it_needs(course, tmp_path):
         listener.close()
     seen, unsandboxed = json.loads(inside.stdout), json.loads(outside.stdout)
     assert seen["writable"] == ["/tmp"], seen
+    assert "runner.py" in seen["course_lib"]  # what the kernel imports is there, read-only
     assert not (seen["solutions"] or seen["secret"] or seen["submissions"] or seen["home"])
     assert seen["loopback"] is False and listener.connections == 1  # only the unsandboxed run
     assert seen["processes"] <= 3  # bwrap's init, this one, nothing of the host's
@@ -440,7 +443,7 @@ def test_the_process_cap_holds_without_cgroups_and_per_sandbox():
     first, second = (box.spawn([sys.executable, "-c", FORKS], stdout=subprocess.PIPE)
                      for _ in range(2))
     try:
-        counts = [int(p.popen.communicate(timeout=60)[0]) for p in (first, second)]
+        counts = [int(p.output(timeout=60)) for p in (first, second)]
     finally:
         first.kill()
         second.kill()

@@ -21,12 +21,12 @@ import concurrent.futures as cf
 import contextlib
 import csv
 import hashlib
-import importlib.util
 import json
 import multiprocessing
 import os
 import signal
 import sys
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -200,9 +200,12 @@ def default_feedback_dir(csv_path: str | Path) -> Path:
 def _progress(total: int, done: int, wanted: bool | None) -> Any:
     from tqdm import tqdm
 
+    class Bar(tqdm):
+        monitor_interval = 0  # no monitor thread: the workers are forked after this
+
     show = sys.stderr.isatty() if wanted is None else wanted
-    return tqdm(total=total, initial=done, unit="notebook", desc="grading", disable=not show,
-                dynamic_ncols=True)
+    return Bar(total=total, initial=done, unit="notebook", desc="grading", disable=not show,
+               dynamic_ncols=True)
 
 
 def _paths(feedback_dir: Path, folder: Path, path: Path) -> tuple[Path, Path]:
@@ -283,9 +286,11 @@ def _run_here(todo: list[tuple[Path, str]], options: _Options):
 
 
 def _run_pool(todo: list[tuple[Path, str]], options: _Options, jobs: int):
-    """``jobs`` worker processes, forked from a server that has the grader imported."""
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["course_lib.grading.parallel", *_test_modules(options)])
+    """``jobs`` worker processes, forked from this one (which has the grader imported)."""
+    # fork is safe only while this process runs no other thread; otherwise the workers
+    # start from a fresh server (slower: each imports the grader again)
+    context = multiprocessing.get_context("fork" if threading.active_count() == 1
+                                          else "forkserver")
     attempts = dict.fromkeys((p for p, _ in todo), 0)
     keys = dict(todo)
     pending = [p for p, _ in todo]
@@ -320,18 +325,6 @@ def _run_pool(todo: list[tuple[Path, str]], options: _Options, jobs: int):
             pool.shutdown(wait=not stopped, cancel_futures=True)
 
 
-def _test_modules(options: _Options) -> list[str]:
-    """What the solutions' test cells import (loaded once, before the workers fork)."""
-    from course_lib.grading import tamper
-
-    modules: set[str] = set()
-    for nb in load_solutions(options.solutions_dir).values():
-        for cell in nb.cells:
-            if nbg.is_test(cell):
-                modules |= tamper.imported_modules(cell.source)[0]
-    return sorted(m for m in modules if importlib.util.find_spec(m.split(".")[0]) is not None)
-
-
 def default_jobs() -> int:
     """The cores this process may use."""
     with contextlib.suppress(AttributeError, OSError):
@@ -363,7 +356,8 @@ def _stop_workers(pool: cf.ProcessPoolExecutor) -> None:
 def _worker_state(options: _Options) -> dict[str, Any]:
     box = Sandbox(options.limits) if options.sandboxed else None  # checked by the main process
     solutions = load_solutions(options.solutions_dir)
-    preimport([c.source for nb in solutions.values() for c in nb.cells if nbg.is_test(c)])
+    if box is None:  # unsandboxed kernels could write what the grader imports later
+        preimport([c.source for nb in solutions.values() for c in nb.cells if nbg.is_test(c)])
     return {"box": box, "solutions": solutions, "options": options, "next": None}
 
 

@@ -320,7 +320,11 @@ def _tampering(steps: list[Step], protected: set[str]) -> dict[str, list[str]]:
 
 def preimport(test_sources: list[str]) -> None:
     """Import what the test cells need before student code runs, so that files a student's
-    kernel might write cannot change what the grader imports later."""
+    kernel might write cannot change what the grader imports later.
+
+    A sandboxed kernel cannot write anything the grader reads, so there it is enough to do
+    this per set, just before its cells run; an unsandboxed one could, so :func:`grade_many`
+    and the folder's workers then import every set's needs before the first kernel."""
     for source in test_sources:
         for module in tamper.imported_modules(source)[0]:
             with contextlib.suppress(Exception):
@@ -405,7 +409,8 @@ def grade_many(paths: list[str | Path], **kwargs: Any) -> list[dict]:
     box = resolve_sandbox(kwargs.pop("sandbox", True), kwargs.pop("limits", None))
     timeouts = {k: kwargs[k] for k in ("cell_timeout", "call_timeout") if k in kwargs}
     solutions = load_solutions(kwargs.pop("solutions_dir", nbg.SOLUTIONS_DIR))
-    preimport([c.source for nb in solutions.values() for c in nb.cells if nbg.is_test(c)])
+    if box is None:  # see preimport()
+        preimport([c.source for nb in solutions.values() for c in nb.cells if nbg.is_test(c)])
     reports: list[dict] = []
     with contextlib.ExitStack() as stack:
         def spawn() -> StudentKernel:

@@ -113,13 +113,13 @@ def _readable_paths(python: str) -> list[str]:
     """Folders the kernel must read: the system, Python and the course package."""
     import course_lib
 
-    wanted = {"/usr", sys.base_prefix, sys.prefix, os.path.dirname(os.path.abspath(python)),
+    wanted = {sys.base_prefix, sys.prefix, os.path.dirname(os.path.abspath(python)),
               os.path.dirname(os.path.abspath(course_lib.__file__))}
     real = sorted({os.path.realpath(p) for p in wanted if os.path.isdir(p)} | wanted)
     real = [p for p in real if os.path.isdir(p)]
-    # drop folders inside another one (/usr/local inside /usr)
-    return [p for p in real if not any(p != q and p.startswith(q.rstrip("/") + "/")
-                                       for q in real)]
+    # drop folders inside another one, /usr included (bound already: /usr/local, /usr)
+    return [p for p in real if not any(p == q or p.startswith(q.rstrip("/") + "/")
+                                       for q in ["/usr", *(r for r in real if r != p)])]
 
 
 @functools.lru_cache(maxsize=1)
@@ -305,18 +305,20 @@ class Sandbox:
             cmd += [a for cap in ("CAP_SETUID", "CAP_SETGID", "CAP_SETPCAP")
                     for a in ("--cap-add", cap)]
         else:
-            cmd += ["--unshare-all", "--uid", "65534", "--gid", "65534", "--cap-drop", "ALL"]
+            cmd += ["--unshare-all", "--unshare-user", "--uid", "65534", "--gid", "65534",
+                    "--cap-drop", "ALL"]
             if _version_tuple(bwrap_version(self.bwrap)) >= (0, 8):
                 cmd += ["--disable-userns"]  # no nested user namespaces inside
         cmd += _system_mounts()
+        # the scratch tmpfs first: a Python or course installed under /tmp is bound on top
+        cmd += ["--size", str(self.limits.scratch), "--perms", "1777", "--tmpfs", SCRATCH]
         made: set[str] = {"/", "/usr", "/etc", "/tmp", "/dev", "/proc"}
         cmd += ["--perms", "0755", "--dir", "/etc"]
         for path in _readable_paths(self.python):
             cmd += _parents(path, made) + ["--ro-bind", path, path]
         for path in _ETC_FILES:
             cmd += ["--ro-bind-try", path, path]
-        cmd += ["--proc", "/proc", "--dev", "/dev",
-                "--size", str(self.limits.scratch), "--perms", "1777", "--tmpfs", SCRATCH]
+        cmd += ["--proc", "/proc", "--dev", "/dev"]
         for dest, fd in files.items():
             cmd += ["--perms", "0444", "--file", str(fd), dest]
         cmd += ["--remount-ro", "/", "--chdir", SCRATCH, "--info-fd", str(info_fd)]
@@ -347,10 +349,10 @@ class Sandbox:
         """Run ``argv`` in a new sandbox to the end: (exit status, stdout, stderr)."""
         proc = self.spawn(argv, stdout=subprocess.PIPE)
         try:
-            out, _ = proc.popen.communicate(timeout=timeout)
+            out = proc.output(timeout)
         finally:
             proc.kill()
-        return proc.popen.returncode, out.decode(errors="replace"), proc.stderr_tail()
+        return proc.popen.returncode, out, proc.stderr_tail()
 
     def passwd_files(self, uid: int | None) -> dict[str, bytes]:
         """/etc/passwd and /etc/group naming only the sandbox's user."""
@@ -409,7 +411,8 @@ class SandboxProcess:
             for fd in fds.values():
                 os.close(fd)
         self._info_fd = info_r
-        threading.Thread(target=self._drain, daemon=True).start()
+        self._drainer = threading.Thread(target=self._drain, daemon=True)
+        self._drainer.start()
 
     def _drain(self) -> None:
         """Keep the last 8 KiB of bwrap's and the kernel's stderr (bounded)."""
@@ -417,6 +420,16 @@ class SandboxProcess:
             while chunk := self.popen.stderr.read1(65536):
                 self._stderr += chunk
                 del self._stderr[:-8192]
+
+    def output(self, timeout: float) -> str:
+        """What it writes to stdout (spawned with ``stdout=PIPE``), once it has ended."""
+        chunks: list[bytes] = []
+        reader = threading.Thread(target=lambda: chunks.append(self.popen.stdout.read()),
+                                  daemon=True)
+        reader.start()
+        self.popen.wait(timeout=timeout)
+        reader.join(timeout=5.0)
+        return b"".join(chunks).decode(errors="replace")
 
     def stderr_tail(self) -> str:
         return bytes(self._stderr).decode(errors="replace")
@@ -510,6 +523,7 @@ class SandboxProcess:
                 with contextlib.suppress(OSError):
                     self.popen.kill()  # bwrap itself (or the shell before it became bwrap)
         self.death_reason()
+        self._drainer.join(timeout=2.0)  # bwrap's stderr closed with it
         self._release()
 
     def _release(self) -> None:
