@@ -24,7 +24,13 @@ import time
 import zmq
 from jupyter_client import BlockingKernelClient, KernelManager
 
-from course_lib.grading.sandbox import CONNECTION_FILE, KERNEL_DIR, Sandbox, SandboxProcess
+from course_lib.grading.sandbox import (
+    CONNECTION_FILE,
+    KERNEL_DIR,
+    Sandbox,
+    SandboxProcess,
+    SandboxUnavailable,
+)
 
 _CHANNELS = ("shell", "iopub", "stdin", "control", "hb")
 
@@ -77,7 +83,10 @@ class SandboxedKernel:
 
     def connect(self, timeout: float) -> BlockingKernelClient:
         deadline = time.monotonic() + timeout
-        base = f"{self.proc.root()}{KERNEL_DIR}/k"
+        try:
+            base = f"{self.proc.root()}{KERNEL_DIR}/k"
+        except SandboxUnavailable as exc:
+            raise KernelStartError(str(exc)) from None
         while not all(_is_socket(f"{base}-{i}") for i in range(1, 6)):
             if not self.proc.alive():
                 raise KernelStartError("the kernel died while starting: "
