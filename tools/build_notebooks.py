@@ -20,6 +20,9 @@ Source format: a line starting with ``%% `` at column 0 opens a cell.
 
 Options may follow the kind: ``%% code tags=raises-exception,hide-input``.
 
+Every chapter ends with a generated navigation cell (its exercise set, the previous and the
+next chapter), so those links are never written by hand and stay right when chapters move.
+
 It also rewrites the chapter table in README.md (between the ``chapters`` markers), so
 the README links every chapter in both languages and its exercise set.
 
@@ -149,9 +152,46 @@ def outputs_for(source: Path) -> dict[Path, str]:
     cells = parse_source(source.read_text(encoding="utf-8"), source.name)
     check_pairing(cells, source.name)
     return {
-        ROOT / "notebooks" / lang / f"{slug}.ipynb": render(build_notebook(cells, lang, slug))
+        ROOT / "notebooks" / lang / f"{slug}.ipynb":
+            render(with_navigation(build_notebook(cells, lang, slug), lang, slug))
         for lang in LANGS
     }
+
+
+NAV_LABELS = {"ko": ("연습 문제", "이전 장", "다음 장"), "en": ("Exercises", "Previous", "Next")}
+
+
+def navigation_markdown(slug: str, lang: str, source_dir: Path = SOURCE_DIR) -> str:
+    """The closing line of a chapter: its exercise set, the previous and the next chapter.
+
+    Generated here rather than written in the sources, so that adding, renaming or
+    reordering a chapter keeps every link right.
+    """
+    slugs = sorted(p.stem for p in source_dir.glob("*.txt"))
+    i = slugs.index(slug)
+    exercise_label, previous_label, next_label = NAV_LABELS[lang]
+    parts = []
+    exercises = sorted((ROOT / "exercises").glob(f"ex{slug.split('_', 1)[0]}_*.ipynb"))
+    if exercises:
+        parts.append(f"**{exercise_label}:** [{exercises[0].stem}](../../exercises/"
+                     f"{exercises[0].name})")
+    for label, j in ((previous_label, i - 1), (next_label, i + 1)):
+        if 0 <= j < len(slugs):
+            other = source_dir / f"{slugs[j]}.txt"
+            title = _title(parse_source(other.read_text(encoding="utf-8"), other.name), lang)
+            parts.append(f"**{label}:** [{title}]({slugs[j]}.ipynb)")
+    return "---\n\n" + " · ".join(parts)
+
+
+def with_navigation(nb: dict, lang: str, slug: str) -> dict:
+    """Append the navigation cell (see :func:`navigation_markdown`) to a built notebook."""
+    nb["cells"].append({
+        "cell_type": "markdown",
+        "id": f"{slug.replace('_', '-')}-nav",
+        "metadata": {"tags": ["navigation"]},
+        "source": navigation_markdown(slug, lang).splitlines(keepends=True),
+    })
+    return nb
 
 
 README = ROOT / "README.md"

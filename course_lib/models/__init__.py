@@ -14,10 +14,11 @@ grads)`` (grads in the order of ``params``), ``predict(X)``, and ``copy_params()
 from course_lib.models._base import Model
 from course_lib.models.linear import LinearRegression, closed_form, mse_smoothness
 from course_lib.models.logistic import LogisticRegression, SoftmaxRegression
-from course_lib.models.mlp import MLP
+from course_lib.models.mlp import MLP, Backprop
 
 __all__ = [
     "MLP",
+    "Backprop",
     "LinearRegression",
     "LogisticRegression",
     "Model",

@@ -15,14 +15,21 @@ Backward (backpropagation): with δ_L = ∂loss/∂z_L, which for all three outp
 
 Each activation's derivative is written in terms of its output a (relu: a > 0, tanh:
 1 − a², logistic: a(1 − a)), so the forward pass only keeps the activations.
+
+Initial weights (``init``): scikit-learn's scheme by default, or the schemes the exam sheet
+on vanishing and exploding gradients compares (Glorot & Bengio 2010, He et al. 2015, and
+the fixed small Gaussian those papers improved on); :mod:`course_lib.diagnostics` measures
+the per-layer gradient norms they give.
 """
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 from scipy.special import expit, log_softmax, logsumexp
 
-from course_lib._checks import check_int, check_nonnegative
+from course_lib._checks import check_int, check_nonnegative, check_positive
 from course_lib.models._base import Model, check_target
 
 #: name -> (activation, its derivative written as a function of the activation's output)
@@ -32,6 +39,17 @@ ACTIVATIONS = {
     "logistic": (expit, lambda a: a * (1.0 - a)),
 }
 OUTPUTS = ("softmax", "logistic", "identity")
+#: initial-weight schemes, see :class:`MLP` (``init``)
+INITS = ("sklearn", "glorot", "he", "small")
+SMALL_INIT_STD = 0.01
+
+
+class Backprop(NamedTuple):
+    """What one backward pass computes (see :meth:`MLP.backprop`)."""
+
+    loss: float                 # mean loss plus the L2 term
+    grads: list[np.ndarray]     # in the order of MLP.params
+    deltas: list[np.ndarray]    # δ_l = ∂(mean data loss)/∂z_l, l = 1 … L, shape (n, fan_out)
 
 
 class MLP(Model):
@@ -47,10 +65,23 @@ class MLP(Model):
     output : {"softmax", "logistic", "identity"}, default="softmax"
     l2 : float, default=0.0
         L2 penalty λ on the weight matrices (not the biases): loss + λ/2 · Σ‖W‖².
+    init : {"sklearn", "glorot", "he", "small"}, default="sklearn"
+        How the initial weights are drawn, layer by layer from ``np.random.default_rng(seed)``:
+
+        - ``"sklearn"``: weights and biases uniform in [−s, s], s = √(6 / (fan_in + fan_out))
+          (√(2 / …) with logistic hidden units), as scikit-learn's MLPClassifier draws them;
+        - ``"glorot"``: weights uniform in [−s, s], s = √(6 / (fan_in + fan_out)), for every
+          activation: Var W = 2 / (fan_in + fan_out) (Glorot & Bengio 2010, "normalized
+          initialization"); biases 0;
+        - ``"he"``: weights normal with std √(2 / fan_in), Var W = 2 / fan_in (He et al. 2015,
+          for ReLU); biases 0;
+        - ``"small"``: weights normal with a fixed std 0.01, whatever the layer size (the
+          scheme He et al. 2015 report as failing to train deep plain networks); biases 0.
+    init_gain : float, default=1.0
+        Multiplies every initial weight (not the biases). With ReLU and ``"he"``, a gain g
+        multiplies the backpropagated gradient by about g per layer: 2 makes it explode.
     seed : int, default=0
-        Initial weights and biases are drawn uniformly from [−s, s] per layer,
-        s = √(6 / (fan_in + fan_out)) (√(2 / …) with logistic hidden units): Glorot's
-        scheme as scikit-learn's MLPClassifier uses it, from ``np.random.default_rng(seed)``.
+        Seed of the generator that draws the initial weights.
 
     Attributes
     ----------
@@ -69,7 +100,8 @@ class MLP(Model):
     """
 
     def __init__(self, layer_sizes, *, activation: str = "relu", output: str = "softmax",
-                 l2: float = 0.0, seed: int = 0):
+                 l2: float = 0.0, init: str = "sklearn", init_gain: float = 1.0,
+                 seed: int = 0):
         sizes = [check_int(f"layer_sizes[{i}]", s) for i, s in enumerate(layer_sizes)]
         if len(sizes) < 2:
             raise ValueError(f"layer_sizes must have at least 2 entries, got {layer_sizes!r}")
@@ -77,6 +109,8 @@ class MLP(Model):
             raise ValueError(f"activation must be one of {sorted(ACTIVATIONS)}, got {activation!r}")
         if output not in OUTPUTS:
             raise ValueError(f"output must be one of {OUTPUTS}, got {output!r}")
+        if init not in INITS:
+            raise ValueError(f"init must be one of {INITS}, got {init!r}")
         if output == "logistic" and sizes[-1] != 1:
             raise ValueError(f"output='logistic' needs layer_sizes[-1] == 1, got {sizes[-1]}")
         if output == "softmax" and sizes[-1] < 2:
@@ -84,18 +118,32 @@ class MLP(Model):
         self.layer_sizes, self.activation, self.output = sizes, activation, output
         self.n_features = sizes[0]
         self.l2 = check_nonnegative("l2", l2)
+        self.init, self.init_gain = init, check_positive("init_gain", init_gain)
         self.params = self._init_params(np.random.default_rng(seed))
 
     def __repr__(self) -> str:
+        init = "" if self.init == "sklearn" else f", init={self.init!r}"
+        gain = "" if self.init_gain == 1.0 else f", init_gain={self.init_gain}"
         return (f"MLP({self.layer_sizes}, activation={self.activation!r}, "
-                f"output={self.output!r}, l2={self.l2})")
+                f"output={self.output!r}, l2={self.l2}{init}{gain})")
 
     def _init_params(self, rng) -> list[np.ndarray]:
-        factor = 2.0 if self.activation == "logistic" else 6.0
         params = []
         for fan_in, fan_out in zip(self.layer_sizes[:-1], self.layer_sizes[1:], strict=True):
-            s = np.sqrt(factor / (fan_in + fan_out))
-            params += [rng.uniform(-s, s, (fan_in, fan_out)), rng.uniform(-s, s, fan_out)]
+            shape = (fan_in, fan_out)
+            if self.init == "sklearn":   # draw order W, b as MLPClassifier's
+                factor = 2.0 if self.activation == "logistic" else 6.0
+                s = np.sqrt(factor / (fan_in + fan_out))
+                W, b = rng.uniform(-s, s, shape), rng.uniform(-s, s, fan_out)
+            else:
+                if self.init == "glorot":
+                    s = np.sqrt(6.0 / (fan_in + fan_out))
+                    W = rng.uniform(-s, s, shape)
+                else:
+                    std = np.sqrt(2.0 / fan_in) if self.init == "he" else SMALL_INIT_STD
+                    W = rng.normal(0.0, std, shape)
+                b = np.zeros(fan_out)
+            params += [W * self.init_gain, b]
         return params
 
     @property
@@ -154,18 +202,30 @@ class MLP(Model):
 
     def loss_and_grads(self, X, y) -> tuple[float, list[np.ndarray]]:
         """Mean loss (plus the L2 term) and gradients in the order of :attr:`params`."""
+        loss, grads, _ = self.backprop(X, y)
+        return loss, grads
+
+    def backprop(self, X, y) -> Backprop:
+        """One forward and backward pass: the loss, the gradients and every layer's δ.
+
+        ``deltas[l − 1]`` is δ_l = ∂(mean data loss)/∂z_l for layer l = 1 … L (the L2 term
+        does not enter δ), the quantity whose size Glorot & Bengio (2010) and He et al.
+        (2015) follow from layer to layer.
+        """
         activations = self.forward(X)
         z = activations[-1]
         loss, delta = self._data_loss_and_delta(z, self._target(y, z.shape[0]))
         d_act = ACTIVATIONS[self.activation][1]
         grads: list[np.ndarray] = [np.empty(0)] * len(self.params)
+        deltas: list[np.ndarray] = [np.empty(0)] * self.n_layers
         for layer in reversed(range(self.n_layers)):
             W, a_in = self.params[2 * layer], activations[layer]
+            deltas[layer] = delta
             grads[2 * layer] = a_in.T @ delta + self.l2 * W
             grads[2 * layer + 1] = delta.sum(axis=0)
             if layer > 0:
                 delta = (delta @ W.T) * d_act(a_in)
-        return loss + self._penalty(), grads
+        return Backprop(loss + self._penalty(), grads, deltas)
 
     # ------------------------------------------------------------------ predictions
 

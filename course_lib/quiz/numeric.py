@@ -163,6 +163,128 @@ def _iterations_per_epoch(args: Args) -> float:
     return float(sum(1 for _ in batches))
 
 
+def _adam_uncorrected_ratio(args: Args) -> float:
+    """Step Adam would take without bias correction ÷ the step it takes, at the last step.
+
+    The uncorrected step ``lr·m/(√v + ε)`` is computed from the optimizer's own state
+    (as chapter 07 does), the corrected one is how far the parameter really moved.
+    """
+    from course_lib.optim.adam import Adam
+
+    theta = np.array([float(args["theta"])])
+    opt = Adam([theta], lr=args["lr"], betas=(args["beta1"], args["beta2"]), eps=args["eps"])
+    for g in _grads(args):
+        before = float(theta[0])
+        opt.step([np.array([g])])
+    state = opt.state[0]
+    m, v = float(state["exp_avg"][0]), float(state["exp_avg_sq"][0])
+    uncorrected = args["lr"] * m / (math.sqrt(v) + args["eps"])
+    return uncorrected / (before - float(theta[0]))
+
+
+def _momentum_lr_change(args: Args, velocity: bool = False) -> float:
+    """Two momentum steps, the learning rate changed from lr1 to lr2 in between."""
+    from course_lib.optim.sgd import SGD, VelocitySGD
+
+    cls = VelocitySGD if velocity else SGD
+    theta = np.array([float(args["theta"])])
+    opt = cls([theta], lr=args["lr1"], momentum=args["momentum"])
+    opt.step([np.array([float(args["g1"])])])
+    opt.param_groups[0]["lr"] = args["lr2"]          # what a scheduler does between steps
+    opt.step([np.array([float(args["g2"])])])
+    return float(theta[0])
+
+
+def _lamb(args: Args) -> float:
+    """First coordinate of a two-coordinate layer after one LAMB step."""
+    from course_lib.optim.lamb import LAMB
+
+    theta = np.array(args["theta"], dtype=float)
+    opt = LAMB([theta], lr=args["lr"], betas=(args["beta1"], args["beta2"]), eps=args["eps"],
+               weight_decay=args["weight_decay"])
+    opt.step([np.array(args["grad"], dtype=float)])
+    return float(theta[0])
+
+
+def _accumulation_scaling(args: Args) -> float:
+    batch = args["workers"] * args["micro_batch"] * args["accumulation"]
+    return linear_scaling_lr(args["base_lr"], args["base_batch"], batch)
+
+
+def _gd_iterations(args: Args) -> float:
+    """Iterations of gradient descent at 2/(L + μ) until the error is below ``tol`` × start."""
+    from course_lib.landscapes import quadratic
+    from course_lib.training import gradient_descent
+
+    bowl = quadratic(condition_number=args["kappa"])
+    run = gradient_descent(bowl, lr=2.0 / (bowl.L + bowl.mu), steps=int(args["_max_steps"]))
+    dist = np.linalg.norm(run.path - bowl.minima[0], axis=1)
+    below = np.flatnonzero(dist < args["tol"] * dist[0])
+    if below.size == 0:
+        raise ValueError(f"tolerance {args['tol']} not reached in {args['_max_steps']} steps")
+    return float(below[0])
+
+
+def _sigmoid_chain(args: Args) -> float:
+    """Largest factor the logistic derivative lets through ``layers`` layers: σ'(0)^layers."""
+    from course_lib.models.mlp import ACTIVATIONS
+
+    act, deriv = ACTIVATIONS["logistic"]
+    zs = np.linspace(-10.0, 10.0, 20001)              # σ' peaks at z = 0, where σ = 1/2
+    peak = float(np.max(deriv(act(zs))))
+    return peak ** int(args["layers"])
+
+
+def _newton_rosenbrock(args: Args) -> float:
+    """One Newton step θ ← θ − H⁻¹∇f on Rosenbrock's function; returns coordinate ``_coord``."""
+    from course_lib.landscapes import rosenbrock
+    from course_lib.second_order import newton
+
+    run = newton(rosenbrock(), [args["x0"], args["y0"]], steps=1)
+    return float(run.path[1][int(args["_coord"])])
+
+
+def _zero_gb(args: Args) -> float:
+    """Model-state memory per device (GB) of mixed-precision Adam under a ZeRO stage."""
+    from course_lib.memory import model_state_gb
+
+    return model_state_gb(args["n_params"], "adam", zero_stage=int(args["stage"]),
+                          n_devices=int(args["devices"]))
+
+
+def _zero_bytes(args: Args) -> float:
+    """Bytes of model state per parameter on one device (mixed-precision Adam, ZeRO)."""
+    from course_lib.memory import bytes_per_parameter
+
+    return bytes_per_parameter("adam", zero_stage=int(args["stage"]),
+                               n_devices=int(args["devices"]))
+
+
+def _state_values(args: Args) -> float:
+    """Optimizer-state values kept for one rows × cols weight matrix."""
+    from course_lib.memory import state_values
+
+    return float(state_values((int(args["rows"]), int(args["cols"])), args["_optimizer"]))
+
+
+def _sklearn_optimal_eta(args: Args) -> float:
+    """SGDClassifier's learning_rate='optimal' step size at sample t (log_loss)."""
+    from course_lib.sklearn_repro.sgd_classifier import eta_schedule, log_dloss
+
+    eta = eta_schedule("optimal", args["eta0"], 0.5, args["alpha"], log_dloss)
+    return float(eta(int(args["t"])))
+
+
+def _mse_grad(args: Args) -> float:
+    """∂J/∂w of the mean squared error of a one-feature linear model (course_lib's model)."""
+    from course_lib.models.linear import LinearRegression
+
+    model = LinearRegression.from_params([args["w"]], args["b"])
+    X = np.array(args["x"], dtype=float)[:, None]
+    _, grads = model.loss_and_grads(X, np.array(args["y"], dtype=float))
+    return float(grads[0][0])
+
+
 def _adam_state_size(args: Args) -> float:
     from course_lib.optim.adam import Adam
 
@@ -194,6 +316,19 @@ KINDS: dict[str, Callable[[Args], float]] = {
     "clip_norm": _clip_norm,
     "iterations_per_epoch": _iterations_per_epoch,
     "adam_state_size": _adam_state_size,
+    "adam_uncorrected_ratio": _adam_uncorrected_ratio,
+    "momentum_lr_change": _momentum_lr_change,
+    "velocity_lr_change": lambda a: _momentum_lr_change(a, velocity=True),
+    "lamb": _lamb,
+    "accumulation_scaling": _accumulation_scaling,
+    "gd_iterations": _gd_iterations,
+    "sigmoid_chain": _sigmoid_chain,
+    "newton_rosenbrock": _newton_rosenbrock,
+    "sklearn_optimal_eta": _sklearn_optimal_eta,
+    "mse_grad": _mse_grad,
+    "zero_gb": _zero_gb,
+    "zero_bytes": _zero_bytes,
+    "state_values": _state_values,
 }
 
 
