@@ -123,7 +123,11 @@ def _grade(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
             feedback = args.feedback or default_feedback_dir(out)
             print(f"\nCSV: {out}\n피드백 / feedback: {feedback}/")
         return 0
-    report = grade(args.submission, **options)
+    try:
+        report = grade(args.submission, **options)
+    except KeyboardInterrupt:
+        print("\n중단됨 / interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
     if args.json:
         print(json.dumps(report, ensure_ascii=False, indent=1))
     else:

@@ -33,6 +33,8 @@ from course_lib.grading.sandbox import (
 )
 
 _CHANNELS = ("shell", "iopub", "stdin", "control", "hb")
+#: largest message the grader accepts from a sandboxed kernel (replies are at most 20 MB)
+MAX_MESSAGE_BYTES = 64 << 20
 
 
 class KernelStartError(RuntimeError):
@@ -97,6 +99,8 @@ class SandboxedKernel:
         while True:
             context = zmq.Context()
             context.setsockopt(zmq.RECONNECT_IVL, -1)
+            # a bigger message ends the connection instead of landing in the grader's memory
+            context.setsockopt(zmq.MAXMSGSIZE, MAX_MESSAGE_BYTES)
             kc = BlockingKernelClient(context=context)
             kc.load_connection_info(dict(self.info, ip=base))
             kc.start_channels(hb=False)
