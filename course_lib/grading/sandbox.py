@@ -164,16 +164,20 @@ class Cgroups:
         name = f"{_CGROUP_PREFIX}-{os.getpid()}-{next(self._counter)}"
         self.paths = {ctl: os.path.join(root, name) for ctl, root in roots.items()}
         _sweep(roots)
-        for path in self.paths.values():
-            os.mkdir(path)
-        mem = self.paths["memory"]
-        _write(mem, "memory.limit_in_bytes", limits.memory)
-        with contextlib.suppress(OSError):  # absent without swap accounting
-            _write(mem, "memory.memsw.limit_in_bytes", limits.memory)
-        _write(self.paths["pids"], "pids.max", limits.processes)
-        period = 100_000
-        _write(self.paths["cpu"], "cpu.cfs_period_us", period)
-        _write(self.paths["cpu"], "cpu.cfs_quota_us", int(limits.cpus * period))
+        try:
+            for path in self.paths.values():
+                os.mkdir(path)
+            mem = self.paths["memory"]
+            _write(mem, "memory.limit_in_bytes", limits.memory)
+            with contextlib.suppress(OSError):  # absent without swap accounting
+                _write(mem, "memory.memsw.limit_in_bytes", limits.memory)
+            _write(self.paths["pids"], "pids.max", limits.processes)
+            period = 100_000
+            _write(self.paths["cpu"], "cpu.cfs_period_us", period)
+            _write(self.paths["cpu"], "cpu.cfs_quota_us", int(limits.cpus * period))
+        except OSError:
+            self.remove(attempts=1)
+            raise
 
     @property
     def procs_files(self) -> list[str]:
@@ -182,7 +186,7 @@ class Cgroups:
     def counters(self) -> dict[str, int]:
         """How often the memory limit killed a process, and the pids limit refused one."""
         out = {"oom_kill": 0, "pids_max": 0}
-        with contextlib.suppress(OSError, ValueError):
+        with contextlib.suppress(OSError, ValueError, AttributeError):  # no oom_kill < 4.13
             text = Path(self.paths["memory"], "memory.oom_control").read_text()
             out["oom_kill"] = int(re.search(r"oom_kill (\d+)", text).group(1))
         with contextlib.suppress(OSError, ValueError, AttributeError):
