@@ -159,6 +159,7 @@ def test_without_a_usable_sandbox_the_grader_refuses_and_says_why(tmp_path, monk
     (["--processes", "3"], "--processes must be a number >= 16"),
     (["--cell-timeout", "-1"], "--cell-timeout must be a number >= 0.1"),
     (["--scratch", "0"], "--scratch must be positive"),
+    (["--memory", "100M"], "--memory must be at least 512 MiB; got 104857600"),
 ])
 def test_bad_limits_on_the_command_line_name_the_argument(args, message, capsys):
     with pytest.raises(SystemExit) as info:
@@ -169,8 +170,8 @@ def test_bad_limits_on_the_command_line_name_the_argument(args, message, capsys)
 def test_sizes_and_limits():
     assert parse_size("2GiB") == 2 * GIB and parse_size("256M") == 256 * MIB
     assert parse_size("1.5g") == 3 * GIB // 2 and parse_size(4096) == 4096
-    with pytest.raises(ValueError, match="memory must be a number >= "):
-        Limits(memory=1000)
+    with pytest.raises(ValueError, match="memory must be at least 512 MiB"):
+        Limits(memory=256 * MIB)
     assert Limits().amounts()["memory"] == "2 GiB"
     assert limit_from_error("MemoryError", "") == "memory"
     assert limit_from_error(["OSError"], "[Errno 28] No space left on device") == "scratch space"

@@ -93,8 +93,9 @@ def _grade(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     try:
         limits = Limits(memory=args.memory, processes=args.processes, file_size=args.file_size,
                         scratch=args.scratch, cpu_time=args.cpu_time, cpus=args.cpus)
-    except ValueError as exc:
-        parser.error(str(exc))
+    except ValueError as exc:  # "file_size must be ..." -> "--file-size must be ..."
+        name, rest = str(exc).split(" ", 1)
+        parser.error(f"--{name.replace('_', '-')} {rest}")
     try:
         sandbox = resolve_sandbox(not args.no_sandbox, limits)
     except SandboxUnavailable as exc:

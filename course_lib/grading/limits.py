@@ -76,12 +76,14 @@ class Limits:
     cpus: float = 1.0
 
     def __post_init__(self) -> None:
-        checks = {"memory": (self.memory, 256 * MIB), "processes": (self.processes, 16),
+        # a kernel with NumPy takes ~300 MB of address space, with scikit-learn ~470 MB
+        checks = {"memory": (self.memory, 512 * MIB), "processes": (self.processes, 16),
                   "file_size": (self.file_size, MIB), "scratch": (self.scratch, MIB),
                   "cpu_time": (self.cpu_time, 1.0), "cpus": (self.cpus, 0.1)}
         for name, (value, low) in checks.items():
             if isinstance(value, bool) or not isinstance(value, int | float) or value < low:
-                raise ValueError(f"{name} must be a number >= {low}; got {value!r}")
+                shown = format_size(low) if name in ("memory", "file_size", "scratch") else low
+                raise ValueError(f"{name} must be at least {shown}; got {value!r}")
 
     def as_dict(self) -> dict:
         return asdict(self)

@@ -169,6 +169,7 @@ def grade_folder(
         key = _key(path, base)
         saved = _load(feedback_dir, folder, path, key) if resume else None
         if saved is not None:
+            saved["notebook"] = str(path)  # the same file, perhaps in a moved folder
             reports[path] = saved
         else:
             todo.append((path, key))
@@ -186,9 +187,8 @@ def grade_folder(
     finally:
         results.close()
         bar.close()
-    ordered = [reports[p] for p in files]
-    write_csv(csv_path, folder, ordered)
-    return ordered
+    write_csv(csv_path, folder, [reports[p] for p in files])
+    return [reports[p] for p in files]
 
 
 def default_feedback_dir(csv_path: str | Path) -> Path:
@@ -241,6 +241,7 @@ def _write_atomic(dest: Path, text: str) -> None:
 
 def write_csv(csv_path: str | Path, folder: Path, reports: list[dict]) -> None:
     """One row per question and a TOTAL row per submission (feedback on one line)."""
+    Path(csv_path).parent.mkdir(parents=True, exist_ok=True)
     with open(csv_path, "w", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh)
         writer.writerow(["submission", "exercise", "question", "score", "max_score", "manual",

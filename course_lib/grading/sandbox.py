@@ -568,7 +568,7 @@ def _parents(path: str, made: set[str]) -> list[str]:
     return args
 
 
-MIN_BWRAP = (0, 6)  # --size (the scratch folder's limit) and --perms on a tmpfs
+MIN_BWRAP = (0, 7)  # --size (the scratch folder's limit) came in bubblewrap 0.7.0
 
 
 def _version_tuple(text: str | None) -> tuple[int, ...]:
@@ -585,7 +585,7 @@ def _probe(bwrap: str, python: str, root: bool) -> str | None:
     if version is None:
         return "bubblewrap (bwrap) is not installed"
     if _version_tuple(version) < MIN_BWRAP:
-        return f"{version} is too old (0.6 or newer limits the size of the scratch folder)"
+        return f"{version} is too old (0.7 or newer limits the size of the scratch folder)"
     sandbox = Sandbox(bwrap=bwrap, python=python)
     try:
         code, out, err = sandbox.run([python, "-I", "-S", "-c", "print('ready')"], timeout=30)
