@@ -372,7 +372,7 @@ MANY_PROCESSES = ("import os, time\n"  # 100 children that exit by themselves af
                   "    if os.fork() == 0:\n"
                   "        time.sleep(2)\n"
                   "        os._exit(0)")
-MEMORY_IN_CHILDREN = ("import os\n"  # 3 x 300 MB: each under the per-process limit
+MEMORY_IN_CHILDREN = ("import os, time\n"  # 3 x 300 MB at once, each under the process limit
                       "pids = []\n"
                       "for i in range(3):\n"
                       "    pid = os.fork()\n"
@@ -380,6 +380,7 @@ MEMORY_IN_CHILDREN = ("import os\n"  # 3 x 300 MB: each under the per-process li
                       "        try:\n"
                       "            b = bytearray(300 << 20)\n"
                       "            b[::4096] = b'x' * len(b[::4096])\n"
+                      "            time.sleep(2)  # held while the others allocate\n"
                       "        finally:\n"
                       "            os._exit(0)\n"
                       "    pids.append(pid)\n"
