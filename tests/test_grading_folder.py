@@ -86,6 +86,7 @@ def test_a_class_is_graded_in_parallel_and_resumes_after_ctrl_c(folder, tmp_path
     assert "interrupted" in log and "run the same command again" in log
     first = _saved(feedback)
     assert 1 <= len(first) < 6 and not out.exists()
+    assert _sandboxes_gone(timeout=15)  # the interrupted workers took their sandboxes along
 
     proc = _cli(folder, out)
     assert proc.wait(timeout=300) == 0
@@ -109,6 +110,24 @@ def test_a_class_is_graded_in_parallel_and_resumes_after_ctrl_c(folder, tmp_path
     totals = {r["submission"]: r for r in rows if r["question"] == "TOTAL"}
     assert set(totals) == set(reports) and all(r["sandboxed"] == "True" for r in totals.values())
     _check_feedback_files(folder, feedback)
+
+
+def _sandboxes_gone(timeout: float) -> bool:
+    """No bwrap command or kernel of a sandbox is left (their command lines name the
+    sandbox's kernel folder)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        left = []
+        for entry in Path("/proc").iterdir():
+            try:
+                if entry.name.isdigit() and b'"/tmp/.kernel"' in (entry / "cmdline").read_bytes():
+                    left.append(entry.name)
+            except OSError:
+                pass
+        if not left:
+            return True
+        time.sleep(0.2)
+    return False
 
 
 def _reports(feedback: Path) -> list[dict]:

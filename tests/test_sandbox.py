@@ -469,6 +469,17 @@ def test_nothing_outlives_its_sandbox():
     assert _in_namespace(pidns) == []
 
 
+def test_a_sandbox_killed_while_it_starts_leaves_nothing():
+    """Killed during bwrap's set-up, a sandbox must not leave its first process waiting
+    forever for a bwrap that is gone."""
+    box = Sandbox()
+    procs = [box.spawn([sys.executable, "-c", "import time; time.sleep(60)"]) for _ in range(4)]
+    for proc in procs:
+        proc.kill()
+    assert not any(p.alive() for p in procs)
+    assert pids_with('"/tmp/.kernel"') == []  # bwrap's command line names the kernel folder
+
+
 def _in_namespace(pidns: str) -> list[int]:
     found = []
     for entry in Path("/proc").iterdir():

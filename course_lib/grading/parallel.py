@@ -16,13 +16,13 @@ unchanged is not graded again. The CSV is written once everything is graded.
 
 from __future__ import annotations
 
-import atexit
 import concurrent.futures as cf
 import contextlib
 import csv
 import hashlib
 import json
 import multiprocessing
+import multiprocessing.util
 import os
 import signal
 import sys
@@ -44,7 +44,7 @@ from course_lib.grading.runner import (
     preimport,
     resolve_sandbox,
 )
-from course_lib.grading.sandbox import Sandbox
+from course_lib.grading.sandbox import Sandbox, kill_all
 
 STATE_DIR = ".reports"
 #: a worker that dies (it should not: kernels run in sandboxes) costs its submission
@@ -366,11 +366,14 @@ def _init_worker(options: _Options) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the main process decides on Ctrl-C
     signal.signal(signal.SIGTERM, _exit)
     _WORKER.update(_worker_state(options))
-    atexit.register(_close_next, _WORKER)
+    # (a pool's worker ends with os._exit: atexit would not run, these finalizers do)
+    multiprocessing.util.Finalize(None, kill_all, exitpriority=10)
 
 
 def _exit(signum: int, frame: object) -> None:
-    raise SystemExit(128 + signum)  # unwinds through grade(): every kernel is closed
+    """SIGTERM from the main process: end every sandbox of this worker, then the worker."""
+    kill_all()
+    os._exit(128 + signum)
 
 
 def _close_next(state: dict[str, Any]) -> None:
@@ -397,14 +400,6 @@ def _grade_one(path: str, prespawn: bool, state: dict[str, Any] | None = None) -
         kernel.close()
         raise
     opts: _Options = state["options"]
-    try:
-        return grade(path, kernel=kernel, solutions=state["solutions"],
-                     cell_timeout=opts.cell_timeout, call_timeout=opts.call_timeout,
-                     time_limit=opts.time_limit)
-    except SystemExit:
-        if state is not _WORKER:
-            raise
-        # SIGTERM from the main process: this kernel is closed already (grade unwound);
-        # close the next one and leave now (the pool would otherwise take another task)
-        _close_next(state)
-        os._exit(143)
+    return grade(path, kernel=kernel, solutions=state["solutions"],
+                 cell_timeout=opts.cell_timeout, call_timeout=opts.call_timeout,
+                 time_limit=opts.time_limit)

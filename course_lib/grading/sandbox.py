@@ -21,6 +21,7 @@ What the kernel gets (see ``solutions/README.md`` for what this does not contain
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import functools
 import itertools
@@ -194,6 +195,11 @@ class Cgroups:
             out["pids_max"] = int(re.search(r"max (\d+)", text).group(1))
         return out
 
+    def kill_tasks(self) -> None:
+        """SIGKILL every process still in these groups."""
+        for path in self.paths.values():
+            _kill_group(path)
+
     def remove(self, attempts: int = 100) -> None:
         """Remove the groups once their processes are gone (bounded wait)."""
         for path in self.paths.values():
@@ -213,15 +219,32 @@ def _write(folder: str, name: str, value: int) -> None:
 
 
 def _sweep(roots: dict[str, str]) -> None:
-    """Remove empty groups left by graders that were killed."""
+    """End what graders that were killed left behind: their sandboxes' groups, and any
+    process still in them."""
     pattern = re.compile(rf"{_CGROUP_PREFIX}-(\d+)-\d+$")
     for root in roots.values():
         with contextlib.suppress(OSError):
             for entry in os.scandir(root):
                 match = pattern.match(entry.name)
                 if match and not os.path.exists(f"/proc/{match.group(1)}"):
+                    _kill_group(entry.path)
                     with contextlib.suppress(OSError):
                         os.rmdir(entry.path)
+
+
+def _kill_group(path: str) -> None:
+    """SIGKILL every process in one group; each is held by a pidfd and checked to be in
+    the group still, so a PID reused meanwhile is never signalled."""
+    procs = Path(path, "cgroup.procs")
+    with contextlib.suppress(OSError):
+        for pid in procs.read_text().split():
+            with contextlib.suppress(OSError):
+                fd = os.pidfd_open(int(pid))
+                try:
+                    if pid in procs.read_text().split():
+                        signal.pidfd_send_signal(fd, signal.SIGKILL)
+                finally:
+                    os.close(fd)
 
 
 class UidSlot:
@@ -365,6 +388,19 @@ class Sandbox:
                 "/etc/group": f"student:x:{uid}:\n".encode()}
 
 
+#: Every sandbox started and not yet killed (see kill_all).
+_LIVE: set[SandboxProcess] = set()
+
+
+def kill_all() -> None:
+    """Kill every sandbox this process started and has not killed (at exit, on SIGTERM)."""
+    for proc in list(_LIVE):
+        with contextlib.suppress(Exception):
+            proc.kill()
+
+
+atexit.register(kill_all)
+
 # Root with cgroups: the shell joins the sandbox's groups, then becomes bwrap, so that
 # bwrap and everything under it start inside them.
 _JOIN = 'while [ "$1" != -- ]; do echo $$ > "$1" || exit 125; shift; done; shift; exec "$@"'
@@ -414,6 +450,7 @@ class SandboxProcess:
             os.close(info_w)
             for fd in fds.values():
                 os.close(fd)
+        _LIVE.add(self)  # from here on kill_all() ends it, whatever interrupts the grader
         self._info_fd = info_r
         self._drainer = threading.Thread(target=self._drain, daemon=True)
         self._drainer.start()
@@ -508,27 +545,34 @@ class SandboxProcess:
         return self._reason or None
 
     def kill(self) -> None:
-        """End every process of the sandbox and free what it held (safe to repeat)."""
+        """End every process of the sandbox and free what it held (safe to repeat).
+
+        The sandbox's first process is killed, never bwrap alone: killed while it sets
+        the sandbox up, bwrap would leave that process waiting for it forever."""
         if self.alive():
             try:
                 if self._pidfd is None:
-                    self.pid(timeout=2.0)
+                    self.pid(timeout=10.0)  # bwrap says it within milliseconds
                 signal.pidfd_send_signal(self._pidfd, signal.SIGKILL)
                 # readable once it has exited, which is after every process of its
                 # namespace was killed and reaped; bwrap then exits by itself
                 select.select([self._pidfd], [], [], 10.0)
             except (OSError, SandboxUnavailable):
-                pass
+                if self.cgroups is not None:
+                    self.cgroups.kill_tasks()
         for _ in range(2):
             try:
                 self.popen.wait(timeout=10)
                 break
             except subprocess.TimeoutExpired:
                 with contextlib.suppress(OSError):
-                    self.popen.kill()  # bwrap itself (or the shell before it became bwrap)
+                    self.popen.kill()  # last resort: bwrap itself
         self.death_reason()
         self._drainer.join(timeout=2.0)  # bwrap's stderr closed with it
+        if self.cgroups is not None:
+            self.cgroups.kill_tasks()  # anything bwrap left behind
         self._release()
+        _LIVE.discard(self)
 
     def _release(self) -> None:
         for attr in ("_pidfd", "_info_fd"):
