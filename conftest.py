@@ -14,6 +14,10 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent
+
+# Checks the figures of every lesson cell under nbval (alt text, font size) and keeps the
+# executed lessons for the site: tools/executed_notebooks.py.
+pytest_plugins = ["executed_notebooks"]
 _STARTUP = ROOT / "tests" / "support" / "no_network_startup.py"
 
 

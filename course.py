@@ -2,12 +2,14 @@
 
     python3 course.py lab     # 설치 후 JupyterLab 열기 / install, then open JupyterLab
     python3 course.py test    # 설치 후 전체 테스트 / install, then run the whole test suite
+    python3 course.py site    # 설치 후 웹사이트 만들기 / install, then build the website
 
 Needs only Python 3.10+ with the standard library: it makes a virtual environment in
 ``.venv`` beside this file, installs the course into it (skipped when pyproject.toml has
 not changed since the last install), and runs JupyterLab or pytest from there.  Extra
 arguments after ``test`` go to pytest (``python3 course.py test tests/test_fonts.py``); after
-``lab`` they go to JupyterLab (``python3 course.py lab --port 8899``).
+``lab`` they go to JupyterLab (``python3 course.py lab --port 8899``); after ``site`` to
+``tools/build_site.py`` (``--out DIR``).
 """
 
 from __future__ import annotations
@@ -35,16 +37,20 @@ def _run(cmd: list[str], **kwargs) -> None:
     subprocess.run([str(c) for c in cmd], check=True, **kwargs)
 
 
-def ensure_environment(extras: str) -> None:
-    """Create .venv and install the course with ``extras`` unless already done."""
+def ensure_environment(extras: str, also: tuple[str, ...] = ()) -> None:
+    """Create .venv and install the course with ``extras`` unless already done (or done with
+    one of the ``also`` extras, which include everything ``extras`` needs)."""
     if sys.version_info < (3, 10):  # noqa: UP036 (run by any python3)
         sys.exit(f"The course needs Python 3.10 or newer; this is {sys.version.split()[0]}.")
     if not PYTHON.exists():
         print(f"Creating a virtual environment in {VENV} ...", flush=True)
         venv.EnvBuilder(with_pip=True).create(VENV)
-    wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes() + extras.encode()).hexdigest()
+    def stamp(name: str) -> str:
+        return hashlib.sha256((ROOT / "pyproject.toml").read_bytes() + name.encode()).hexdigest()
+
+    wanted = stamp(extras)
     installed = STAMP.read_text().split() if STAMP.exists() else []
-    if wanted in installed:
+    if any(stamp(name) in installed for name in (extras, *also)):
         return
     _run([PYTHON, "-m", "pip", "install", "--quiet", "--upgrade", "pip"])
     target = f".[{extras}]" if extras else "."
@@ -86,8 +92,15 @@ def test(extra: list[str]) -> int:
     return subprocess.call(cmd, env=environment(), cwd=ROOT)
 
 
+def site(extra: list[str]) -> int:
+    # The test extra holds the site's packages too (CI builds and tests the site).
+    ensure_environment("site", also=("test",))
+    cmd = [str(PYTHON), str(ROOT / "tools" / "build_site.py"), *extra]
+    return subprocess.call(cmd, env=environment(), cwd=ROOT)
+
+
 def main(argv: list[str]) -> int:
-    commands = {"lab": lab, "test": test}
+    commands = {"lab": lab, "test": test, "site": site}
     if not argv or argv[0] not in commands:
         print(__doc__)
         return 2

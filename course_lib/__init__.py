@@ -15,7 +15,8 @@ def set_language(lang: str) -> str:
     """Choose ``"ko"`` or ``"en"`` for figure and widget text, and apply the course's plot style.
 
     The one language line of every lesson.  Besides the language it registers the Korean
-    font (so Hangul renders and the minus sign stays) and sets small, readable figures.
+    font (so Hangul renders and the minus sign stays), sets small, readable figures, and in
+    a kernel attaches each cell's ``# alt:`` descriptions to its figures (:mod:`.alt_text`).
 
     Examples
     --------
@@ -23,10 +24,12 @@ def set_language(lang: str) -> str:
     >>> set_language("en")
     'en'
     """
-    from course_lib.style import apply_style  # matplotlib only when a notebook asks for it
+    from course_lib import alt_text  # matplotlib only when a notebook asks for it
+    from course_lib.style import apply_style
 
     lang = i18n.set_language(lang)
     apply_style()
+    alt_text.install()
     return lang
 
 

@@ -33,18 +33,20 @@ from matplotlib.text import Text
 
 from course_lib._checks import check_int
 from course_lib.i18n import term, text
-from course_lib.style import apply_style
+from course_lib.style import ALERT_COLOR, LINESTYLES, MARKERS, MIN_FONT_SIZE, PALETTE, apply_style
 
-#: Colours of the optimizers, the same in every figure of the course.
-OPTIMIZER_COLORS = {
-    "sgd": "#1f77b4",
-    "momentum": "#ff7f0e",
-    "nesterov": "#2ca02c",
-    "adagrad": "#d62728",
-    "rmsprop": "#9467bd",
-    "adam": "#8c564b",
-    "adamw": "#e377c2",
+_OPTIMIZERS = ("sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "adamw")
+
+#: Colour, line style and marker of each optimizer, the same in every figure of the course:
+#: the n-th palette colour with the n-th dash and marker, so that a race of seven optimizers
+#: on one axes stays readable without telling colours apart (``ax.plot(x, y, **style)``).
+OPTIMIZER_STYLES = {
+    name: {"color": PALETTE[i], "linestyle": LINESTYLES[i], "marker": MARKERS[i]}
+    for i, name in enumerate(_OPTIMIZERS)
 }
+
+#: Colours of the optimizers (from :data:`OPTIMIZER_STYLES`).
+OPTIMIZER_COLORS = {name: style["color"] for name, style in OPTIMIZER_STYLES.items()}
 
 #: Above this many times the starting loss (or |x| above 1e6 × the plot size) a run counts
 #: as diverged: far beyond anything a converging run reaches, far below float overflow.
@@ -198,9 +200,9 @@ def plot_function_1d(
     ax = _axes(ax)
     lo, hi = bounds if bounds is not None else landscape.bounds[0]
     xs = np.linspace(lo, hi, resolution)
-    (curve,) = ax.plot(xs, landscape.f(xs), color="0.35", linewidth=1.5)
+    (curve,) = ax.plot(xs, landscape.f(xs), color="0.35", linestyle="-", linewidth=1.5)
     px, py = path_xy_1d(landscape, np.empty(0) if path is None else path)
-    (steps,) = ax.plot(px, py, "o-", color="#d62728", markersize=4, linewidth=1.0)
+    (steps,) = ax.plot(px, py, "o-", color=PALETTE[1], markersize=4, linewidth=1.0)
     ax.set_xlim(lo, hi)
     ax.set_xlabel(term("parameter", lang) + " x")
     ax.set_ylabel("f(x)")
@@ -304,7 +306,7 @@ def status_text(ax: Axes, *, loc: str = "upper center") -> Text:
     """
     x, ha = {"upper center": (0.5, "center"), "upper left": (0.03, "left"),
              "upper right": (0.97, "right")}[loc]
-    return ax.text(x, 0.95, "", transform=ax.transAxes, ha=ha, va="top", fontsize=10, zorder=10,
+    return ax.text(x, 0.95, "", transform=ax.transAxes, ha=ha, va="top", zorder=10,
                    bbox={"boxstyle": "round,pad=0.25", "fc": "white", "ec": "0.7", "alpha": 0.9})
 
 
@@ -325,11 +327,11 @@ def show_status(status: Text, message: str, *, diverged: bool = False) -> None:
     None
     """
     status.set_text(message)
-    status.set_color("#d62728" if diverged else "black")
+    status.set_color(ALERT_COLOR if diverged else "black")
 
 
 def framed_legend(ax: Axes, *, handles: Sequence[Artist] | None = None, loc: str = "best",
-                  fontsize: float = 8) -> Legend:
+                  fontsize: float = MIN_FONT_SIZE) -> Legend:
     """A legend in a white, nearly opaque box, so contour lines and curves do not cross it.
 
     The course style draws legends without a frame, which reads well beside curves but not
@@ -467,7 +469,7 @@ def compare_curves(
         ax.set_ylabel(ylabel)
     if title is not None:
         ax.set_title(title)
-    ax.legend(fontsize=8, loc="best")
+    ax.legend(loc="best")
     if own_figure:
         ax.figure.tight_layout()
     return ax
@@ -525,7 +527,7 @@ def plot_history(history, *, axes: Sequence[Axes] | None = None,
     for ax, values, label in ((ax_grad, history.grad_norm, term("gradient_norm")),
                               (ax_ratio, history.update_ratio,
                                text("업데이트/가중치 비", "update / weight ratio"))):
-        ax.plot(x[: len(values)], values, color="tab:gray", lw=1.2)
+        ax.plot(x[: len(values)], values, color="0.35", lw=1.2)
         ax.set_yscale("log")
         ax.set_xlabel(unit)
         ax.set_ylabel(label)
@@ -555,7 +557,7 @@ def _plot_history_losses(ax: Axes, history, x: np.ndarray, unit: str) -> None:
     ax.set_yscale("log")
     ax.set_xlabel(unit)
     ax.set_ylabel(term("loss"))
-    ax.legend(fontsize=8)
+    ax.legend()
 
 
 # --------------------------------------------------------------------------------------------

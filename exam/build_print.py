@@ -29,6 +29,9 @@ import sys
 import unicodedata
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
+from site_font import rename  # noqa: E402  (the OFL renaming, shared with the site)
+
 HERE = Path(__file__).resolve().parent
 TOPICS = HERE / "topics"
 OUTPUT = HERE / "topic_sheets.html"
@@ -47,14 +50,16 @@ TEXT = {
                "conclusion. The worked numbers are computed by course_lib and checked by tests. "
                "To print one language, print the page range of its part."),
     "colophon": ("exam/topics/*.md에서 생성 · generated from exam/topics/*.md by "
-                 "python exam/build_print.py · fonts: NanumGothic (SIL Open Font License 1.1), "
+                 "python exam/build_print.py · fonts: Course Gothic (a subset of NanumGothic "
+                 "© NAVER Corporation, renamed as the SIL Open Font License 1.1 asks of a "
+                 "Modified Version), "
                  "DejaVu Sans / Sans Mono (Bitstream Vera license), embedded as subsets"),
 }
 
 CSS = """
 @page { size: A4; margin: 10mm 12mm 9mm 12mm; }
 html { background: #ddd; }
-body { font-family: "Course Nanum", "Course DejaVu", sans-serif; font-size: 8.6pt;
+body { font-family: "Course Gothic", "Course DejaVu", sans-serif; font-size: 8.6pt;
        line-height: 1.36; color: #111; margin: 0; }
 :lang(ko) { word-break: keep-all; overflow-wrap: break-word; }
 .page { background: #fff; width: 186mm; min-height: 277mm; margin: 8mm auto; padding: 10mm 12mm;
@@ -71,8 +76,8 @@ table { border-collapse: collapse; width: 100%; margin: 1mm 0; font-size: 8pt; l
         break-inside: avoid; }
 th, td { border: 0.5pt solid #999; padding: 0.5mm 1.3mm; vertical-align: top; text-align: left; }
 th { background: #eee; }
-code { font-family: "Course Mono", "Course Nanum", monospace; font-size: 0.92em; }
-pre { font-family: "Course Mono", "Course Nanum", monospace; font-size: 7.4pt; line-height: 1.22;
+code { font-family: "Course Mono", "Course Gothic", monospace; font-size: 0.92em; }
+pre { font-family: "Course Mono", "Course Gothic", monospace; font-size: 7.4pt; line-height: 1.22;
       background: #f6f6f6; border: 0.5pt solid #ccc; padding: 1mm 1.5mm; margin: 1mm 0;
       white-space: pre; overflow: hidden; break-inside: avoid; word-break: normal; }
 pre .w1, pre .w2 { display: inline-block; text-align: center; }
@@ -241,8 +246,8 @@ def _font_paths() -> dict[str, Path]:
     if "NanumGothic.ttf" not in nanum or "NanumGothicBold.ttf" not in nanum:
         raise RuntimeError("NanumGothic not found: install the course (pip install -e .), "
                            "which brings koreanize-matplotlib and its fonts")
-    paths["Course Nanum"] = nanum["NanumGothic.ttf"]
-    paths["Course Nanum Bold"] = nanum["NanumGothicBold.ttf"]
+    paths["Course Gothic"] = nanum["NanumGothic.ttf"]
+    paths["Course Gothic Bold"] = nanum["NanumGothicBold.ttf"]
     return paths
 
 
@@ -263,6 +268,9 @@ def _subset_woff(path: Path, chars: set[str]) -> tuple[str, set[str]]:
     subsetter = subset.Subsetter(options)
     subsetter.populate(text="".join(sorted(covered)) or " ")
     subsetter.subset(font)
+    if path.name.startswith("NanumGothic"):
+        # The OFL reserves the name "Nanum" for the original; a subset is a Modified Version.
+        rename(font, "Bold" if "Bold" in path.name else "Regular")
     buffer = io.BytesIO()
     font.save(buffer)
     return base64.b64encode(buffer.getvalue()).decode("ascii"), covered
@@ -284,7 +292,7 @@ def font_faces(body_chars: set[str], mono_chars: set[str], *,
                embed: bool = True) -> tuple[str, set[str]]:
     """@font-face rules embedding the subsets, and the characters no embedded font has.
 
-    The browser tries "Course Nanum" for the characters in :data:`NANUM_RANGES` and "Course
+    The browser tries "Course Gothic" for the characters in :data:`NANUM_RANGES` and "Course
     DejaVu" for the rest (and for anything NanumGothic lacks); sketches and code try
     "Course Mono" first.  Each font gets exactly the characters it will be asked for.
     With ``embed=False`` the rules are the same but hold no font data (fast, for tests).
@@ -300,10 +308,10 @@ def font_faces(body_chars: set[str], mono_chars: set[str], *,
     nanum_range = ", ".join(f"U+{lo:04X}-{hi:04X}" for lo, hi in NANUM_RANGES)
     in_range = {c for c in visible if _in_nanum_range(c)}
     rules, nanum = [], set()
-    for key, weight in (("Course Nanum", "normal"), ("Course Nanum Bold", "bold")):
+    for key, weight in (("Course Gothic", "normal"), ("Course Gothic Bold", "bold")):
         data, got = subset(key, in_range)
         nanum |= got
-        rules.append(f'@font-face {{ font-family: "Course Nanum"; font-weight: {weight}; '
+        rules.append(f'@font-face {{ font-family: "Course Gothic"; font-weight: {weight}; '
                      f'src: url(data:font/woff;base64,{data}) format("woff"); '
                      f"unicode-range: {nanum_range}; }}")
     data, dejavu = subset("Course DejaVu", (visible - nanum) | marks)

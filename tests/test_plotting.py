@@ -14,7 +14,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from course_lib import landscapes, plotting, set_language  # noqa: E402
+from course_lib import landscapes, plotting, set_language, style  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
@@ -111,7 +111,7 @@ def test_show_status_is_red_only_for_a_diverged_run():
     status = plotting.status_text(ax)
     plotting.show_status(status, "diverged at step 3", diverged=True)
     assert status.get_text() == "diverged at step 3"
-    assert matplotlib.colors.to_hex(status.get_color()) == "#d62728"
+    assert matplotlib.colors.to_hex(status.get_color()) == style.ALERT_COLOR.lower()
     plotting.show_status(status, "loss = 0.1")
     assert status.get_text() == "loss = 0.1"
     assert matplotlib.colors.to_hex(status.get_color()) == "#000000"

@@ -8,7 +8,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from course_lib import landscapes, plotting, set_language  # noqa: E402
+from course_lib import landscapes, plotting, set_language, style  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
@@ -37,7 +37,7 @@ def test_compare_trajectories_legend_is_framed_over_the_contours():
     assert legend.get_frame_on()
     face = legend.get_frame().get_facecolor()
     assert face[:3] == (1.0, 1.0, 1.0) and face[3] >= 0.8  # white, nearly opaque
-    assert legend.get_texts()[0].get_fontsize() <= 8
+    assert legend.get_texts()[0].get_fontsize() == style.MIN_FONT_SIZE  # small, still readable
 
 
 def test_compare_trajectories_title_follows_the_language():

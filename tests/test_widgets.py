@@ -369,11 +369,13 @@ def test_schedule_note_states_start_and_end_lr_plainly(lang, note, constant):
 
 
 @pytest.mark.parametrize("lang", ["ko", "en"])
-@pytest.mark.parametrize("lr_range,shown", [((0.01, 4.0), 3), ((0.01, 3.0), 3),
+@pytest.mark.parametrize("lr_range,shown", [((0.01, 4.0), 3), ((0.01, 3.0), {"ko": 3, "en": 2}),
                                             ((0.01, 2.1), 2)])
 def test_lr_strip_band_labels_stay_inside_their_bands(lang, lr_range, shown):
     from course_lib.i18n import term
 
+    # Labels shrink no further than MIN_FONT_SIZE: "diverged" does not fit in [2, 3] at 10 pt.
+    shown = shown[lang] if isinstance(shown, dict) else shown
     pg = widgets.lr_1d_playground(lang, lr_range=lr_range, lr=0.3)
     strip = pg.view.fig.axes[2]
     renderer = pg.view.fig.canvas.get_renderer()

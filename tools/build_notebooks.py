@@ -18,6 +18,16 @@ Source format: a line starting with ``%% `` at column 0 opens a cell.
     Code for both editions. ``{{LANG}}`` is replaced by ``ko`` or ``en``; use it only in
     the one language line, ``set_language("{{LANG}}")``.
 
+``%% alt ko`` / ``%% alt en``
+    The alt text of one figure the code cell above draws: a short description in that
+    language of what the figure shows and what it is for ("the loss falls fast for
+    η = 0.1 and oscillates for η = 0.9"); lines are joined into one.  Give one ``ko``
+    and one ``en`` block per figure, in the order the cell shows its figures.  The builder
+    writes the edition's text at the top of the code cell as ``# alt: ...`` comment lines;
+    in a kernel ``set_language`` makes each figure carry its line as ``<img alt>`` in
+    JupyterLab and on the site (see ``course_lib/alt_text.py``), and the test run fails on
+    a lesson figure without one.
+
 Options may follow the kind: ``%% code tags=raises-exception,hide-input``.
 
 Every chapter ends with a generated navigation cell (its exercise set, the previous and the
@@ -36,6 +46,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,15 +57,18 @@ LANGS = ("ko", "en")
 LANG_TOKEN = "{{LANG}}"
 
 KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
+ALT_PREFIX = "# alt:"  # course_lib.alt_text reads these lines in the kernel
+_HANGUL = re.compile(r"[\uac00-\ud7a3]")
 
 
 @dataclass
 class SourceCell:
-    kind: str  # "code" or "markdown"
+    kind: str  # "code" or "markdown" ("alt" while parsing)
     lang: str | None  # None: both editions
     text: str
     tags: list[str] = field(default_factory=list)
     line: int = 0
+    alts: dict[str, list[str]] = field(default_factory=lambda: {lang: [] for lang in LANGS})
 
 
 def parse_source(text: str, name: str = "<source>") -> list[SourceCell]:
@@ -64,8 +78,12 @@ def parse_source(text: str, name: str = "<source>") -> list[SourceCell]:
     body: list[str] = []
 
     def close() -> None:
-        if current is not None:
-            current.text = "\n".join(body).strip("\n")
+        if current is None:
+            return
+        current.text = "\n".join(body).strip("\n")
+        if current.kind == "alt":
+            _attach_alt(cells, current, name)
+        else:
             cells.append(current)
 
     for lineno, line in enumerate(text.splitlines(), start=1):
@@ -79,7 +97,27 @@ def parse_source(text: str, name: str = "<source>") -> list[SourceCell]:
         else:
             body.append(line)
     close()
+    for cell in cells:
+        ko, en = (len(cell.alts[lang]) for lang in LANGS)
+        if ko != en:
+            raise ValueError(
+                f"{name}:{cell.line}: the code cell has {ko} '%% alt ko' but {en} '%% alt en' "
+                "blocks; give each figure both"
+            )
     return cells
+
+
+def _attach_alt(cells: list[SourceCell], alt: SourceCell, name: str) -> None:
+    """Add an alt block to the code cell it follows, after checking its text."""
+    if not cells or cells[-1].kind != "code":
+        raise ValueError(f"{name}:{alt.line}: '%% alt {alt.lang}' must follow a code cell")
+    text = " ".join(alt.text.split())
+    if not text:
+        raise ValueError(f"{name}:{alt.line}: empty '%% alt {alt.lang}' block")
+    if (alt.lang == "ko") != bool(_HANGUL.search(text)):
+        need = "Korean" if alt.lang == "ko" else "English (no Hangul)"
+        raise ValueError(f"{name}:{alt.line}: '%% alt {alt.lang}' must be written in {need}")
+    cells[-1].alts[alt.lang].append(text)
 
 
 def _parse_marker(line: str, lineno: int, name: str) -> SourceCell:
@@ -97,9 +135,11 @@ def _parse_marker(line: str, lineno: int, name: str) -> SourceCell:
         return SourceCell("markdown", None, "", tags, lineno)
     if len(rest) == 2 and rest[0] == "md" and rest[1] in LANGS:
         return SourceCell("markdown", rest[1], "", tags, lineno)
+    if len(rest) == 2 and rest[0] == "alt" and rest[1] in LANGS and not tags:
+        return SourceCell("alt", rest[1], "", [], lineno)
     raise ValueError(
         f"{name}:{lineno}: bad cell marker {line!r}; "
-        "use '%% code', '%% md', '%% md ko' or '%% md en'"
+        "use '%% code', '%% md', '%% md ko', '%% md en', '%% alt ko' or '%% alt en'"
     )
 
 
@@ -110,7 +150,10 @@ def build_notebook(cells: list[SourceCell], lang: str, slug: str) -> dict:
         if cell.lang not in (None, lang):
             continue
         index = len(nb_cells)
-        text = cell.text.replace(LANG_TOKEN, lang) if cell.kind == "code" else cell.text
+        text = cell.text
+        if cell.kind == "code":
+            alt_lines = [f"{ALT_PREFIX} {alt}" for alt in cell.alts[lang]]
+            text = "\n".join([*alt_lines, text.replace(LANG_TOKEN, lang)])
         metadata: dict = {"tags": cell.tags} if cell.tags else {}
         nb_cell: dict = {
             "cell_type": cell.kind,

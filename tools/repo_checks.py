@@ -19,6 +19,8 @@ import yaml
 
 # The single line allowed to differ between the Korean and English code cells.
 LANGUAGE_LINE = re.compile(r"""^\s*set_language\(\s*["'](ko|en)["']\s*\)\s*$""")
+# Figure descriptions, one per figure in the edition's language (tools/build_notebooks.py).
+ALT_PREFIX = "# alt:"
 
 
 def load_notebook(path: Path) -> dict:
@@ -29,18 +31,28 @@ def code_cells(nb: dict) -> list[str]:
     return ["".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code"]
 
 
+def _without_alt_lines(source: str) -> str:
+    return "\n".join(line for line in source.splitlines() if not line.startswith(ALT_PREFIX))
+
+
 def _without_language_line(source: str) -> list[str]:
     return [line for line in source.splitlines() if not LANGUAGE_LINE.match(line)]
 
 
 def code_cell_differences(ko_nb: dict, en_nb: dict, name: str = "") -> list[str]:
-    """Code cells must be identical apart from one ``set_language("ko"|"en")`` line."""
+    """Code cells must be identical apart from one ``set_language("ko"|"en")`` line and the
+    ``# alt:`` figure descriptions (one per figure, as many in each edition)."""
     ko_cells, en_cells = code_cells(ko_nb), code_cells(en_nb)
     if len(ko_cells) != len(en_cells):
         return [f"{name}: {len(ko_cells)} code cells in ko but {len(en_cells)} in en"]
     problems = []
     language_lines = 0
     for i, (ko, en) in enumerate(zip(ko_cells, en_cells, strict=True)):
+        ko_alts = sum(line.startswith(ALT_PREFIX) for line in ko.splitlines())
+        en_alts = sum(line.startswith(ALT_PREFIX) for line in en.splitlines())
+        if ko_alts != en_alts:
+            problems.append(f"{name}: code cell {i} has {ko_alts} alt lines in ko, {en_alts} in en")
+        ko, en = _without_alt_lines(ko), _without_alt_lines(en)
         if ko == en:
             continue
         if _without_language_line(ko) != _without_language_line(en):

@@ -31,6 +31,7 @@ from matplotlib.patches import Rectangle
 from matplotlib.transforms import Bbox
 from PIL import Image
 
+from course_lib.alt_text import figure_bundle
 from course_lib.style import apply_style
 
 
@@ -211,10 +212,12 @@ class Playground(widgets.VBox):
         self.redraw()
 
     def _repr_mimebundle_(self, **kwargs):
-        # The widget view for live front ends, plus the current picture for everyone else.
+        # The widget view for live front ends, plus the current picture (with the cell's alt
+        # text, see course_lib.alt_text) for everyone else.
         data = super()._repr_mimebundle_(**kwargs)
-        data["image/png"] = base64.b64encode(self.png).decode("ascii")
-        return data
+        picture, metadata = figure_bundle(base64.b64encode(self.png).decode("ascii"),
+                                          self.view.fig)
+        return {**data, **picture}, metadata
 
 
 # --------------------------------------------------------------------------- controls

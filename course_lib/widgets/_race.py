@@ -20,6 +20,7 @@ from course_lib.plotting import (
     divergence_message,
     framed_legend,
 )
+from course_lib.style import ALERT_COLOR, MIN_FONT_SIZE
 from course_lib.widgets._base import FigureView, axis_limit
 
 #: Landscapes offered in the drop-downs: key -> factory (fixed settings, so cache keys hold).
@@ -159,7 +160,7 @@ class RaceFigure:
         self._in_legend, self.legend = None, None  # clear() removed it; show() makes one
         self.status = dyn(self.ax_loss.text(
             0.97, 0.97, "", transform=self.ax_loss.transAxes, ha="right", va="top",
-            fontsize=9, color="#d62728", zorder=10,
+            fontsize=MIN_FONT_SIZE, color=ALERT_COLOR, zorder=10,
             bbox={"boxstyle": "round,pad=0.25", "fc": "white", "ec": "0.7", "alpha": 0.9}))
         self.view.fig.subplots_adjust(left=0.08, right=0.98, top=0.92, bottom=0.14)
 

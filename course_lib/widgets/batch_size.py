@@ -25,6 +25,7 @@ from course_lib.plotting import (
     show_status,
     status_text,
 )
+from course_lib.style import PALETTE
 from course_lib.training import minibatches
 from course_lib.widgets._base import (
     FigureView,
@@ -98,14 +99,14 @@ class _BatchFigure:
         ax.set_ylabel("b")
         (self.full_path,) = ax.plot([], [], "o-", color="0.3", markersize=3, linewidth=1.2,
                                     label=full_label)
-        (self.mini_path,) = ax.plot([], [], "-", color="#d62728", linewidth=0.9,
+        (self.mini_path,) = ax.plot([], [], "-", color=PALETTE[1], linewidth=0.9,
                                     label=term("mini_batch", lang))
 
     def _draw_loss_axes(self, full_label: str) -> None:
         ax, lang, bowl = self.ax_loss, self.lang, self.bowl
         (self.full_loss,) = ax.plot([], [], "o-", color="0.3", markersize=3, linewidth=1.2,
                                     label=full_label)
-        (self.mini_loss,) = ax.plot([], [], color="#d62728", linewidth=1.0,
+        (self.mini_loss,) = ax.plot([], [], color=PALETTE[1], linewidth=1.0,
                                     label=term("mini_batch", lang))
         best = float(bowl.value(bowl.minima[0]))
         ax.axhline(best, color="black", linestyle="--", linewidth=1,

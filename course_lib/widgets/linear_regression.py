@@ -17,6 +17,7 @@ from course_lib.plotting import (
     show_status,
     status_text,
 )
+from course_lib.style import MIN_FONT_SIZE, PALETTE
 from course_lib.widgets._base import (
     FigureView,
     Playground,
@@ -69,25 +70,26 @@ class _FitFigure:
         ax.plot(xs, w_star * xs + b_star, "--", color="black", linewidth=1,
                 label=text(f"폐형 해 w={w_star:.2f}, b={b_star:.2f}",
                            f"closed form w={w_star:.2f}, b={b_star:.2f}", lang))
-        (self.fit_line,) = ax.plot([], [], color="#d62728", linewidth=2,
+        (self.fit_line,) = ax.plot([], [], color=PALETTE[1], linewidth=2,
                                    label=term("gradient_descent", lang))
         ax.set_xlim(*xs)
         ax.set_ylim(y.min() - 2, y.max() + 2)
         ax.set_xlabel("x")
         ax.set_ylabel("y")
-        ax.legend(loc="upper left", fontsize=8)
-        self.gd_text = ax.text(0.97, 0.04, "", transform=ax.transAxes, ha="right", fontsize=9)
+        ax.legend(loc="upper left")
+        self.gd_text = ax.text(0.97, 0.04, "", transform=ax.transAxes, ha="right",
+                               fontsize=MIN_FONT_SIZE)
 
     def _draw_loss_axes(self, best: float) -> None:
         ax, X, y, lang = self.ax_loss, self.X, self.y, self.lang
         L, _ = mse_smoothness(X)
-        (self.loss_line,) = ax.plot([], [], color="#d62728", linewidth=1.5)
+        (self.loss_line,) = ax.plot([], [], color=PALETTE[1], linewidth=1.5)
         ax.axhline(best, color="black", linestyle="--", linewidth=1)
         ax.set_yscale("log")
         ax.set_ylim(best * 0.7, float(np.mean(y**2)) * 1e3)
         ax.set_ylabel(term("loss", lang) + " (MSE)")
         ax.set_xlabel(term("iteration", lang))
-        ax.set_title(f"2/L = {2 / L:.3g}", fontsize=9, loc="right")
+        ax.set_title(f"2/L = {2 / L:.3g}", fontsize=MIN_FONT_SIZE, loc="right")
         self.status = status_text(ax, loc="upper right")
 
     def update(self, lr: float, iterations: int) -> None:

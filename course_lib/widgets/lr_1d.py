@@ -12,6 +12,7 @@ import numpy as np
 from course_lib import landscapes
 from course_lib.i18n import resolve, term, text
 from course_lib.plotting import divergence_message, plot_function_1d, status_text
+from course_lib.style import MIN_FONT_SIZE, OKABE_ITO, PALETTE
 from course_lib.widgets._base import (
     FigureView,
     Playground,
@@ -21,8 +22,8 @@ from course_lib.widgets._base import (
 )
 
 _FUNCTIONS = ("parabola", "huber", "double_well", "absolute")
-_COLORS = {"converged": "#2ca02c", "oscillating": "#ff7f0e", "diverged": "#d62728",
-           "slow": "#1f77b4"}
+_COLORS = {"converged": OKABE_ITO["bluish_green"], "oscillating": OKABE_ITO["orange"],
+           "diverged": OKABE_ITO["vermillion"], "slow": OKABE_ITO["blue"]}
 
 
 def _label(key: str, lang: str) -> str:
@@ -65,8 +66,8 @@ def _regime(path: np.ndarray, gap: np.ndarray) -> str:
 
 
 def _fit_in_band(label, a: float, b: float) -> None:
-    """Shrink a band's label (down to 6 pt) until it fits between η = a and η = b; hide it
-    if even that is too wide (the band's colour and the status box still say it)."""
+    """Shrink a band's label (down to MIN_FONT_SIZE) until it fits between η = a and η = b;
+    hide it if even that is too wide (the band's colour and the status box still say it)."""
     ax = label.axes
     renderer = ax.figure.canvas.get_renderer()
     left, right = ax.transData.transform([(a, 0.5), (b, 0.5)])[:, 0]
@@ -74,7 +75,7 @@ def _fit_in_band(label, a: float, b: float) -> None:
     def fits() -> bool:
         return label.get_window_extent(renderer).width <= 0.92 * (right - left)
 
-    while label.get_fontsize() > 6 and not fits():
+    while label.get_fontsize() > MIN_FONT_SIZE and not fits():
         label.set_fontsize(label.get_fontsize() - 0.5)
     label.set_visible(fits())
 
@@ -105,7 +106,7 @@ class _Lr1dFigure:
                             fontsize=10)
         self.f_min = float(landscape.f(landscape.minima[0, 0]))
         gap0 = float(landscape.f(landscape.start[0])) - self.f_min
-        (self.loss_line,) = self.ax_loss.plot([], [], "o-", color="#d62728", markersize=3)
+        (self.loss_line,) = self.ax_loss.plot([], [], "o-", color=PALETTE[1], markersize=3)
         dyn(self.loss_line)
         self.ax_loss.set_yscale("log")
         self.ax_loss.set_ylim(1e-10, gap0 * 1e3)
@@ -133,18 +134,18 @@ class _Lr1dFigure:
                     ax.axvspan(a, b, color=_COLORS[key], alpha=0.25, lw=0)
                     a, b = max(a, lo), min(b, hi)
                     label = ax.text(np.sqrt(a * b), 0.5, term(key, lang), ha="center",
-                                    va="center", fontsize=9)
+                                    va="center", fontsize=MIN_FONT_SIZE)
                     _fit_in_band(label, a, b)
             ax.axvline(2 / L, color="black", lw=1.2)
             ax.axvline(1 / L, color="0.4", lw=0.8, ls="--")
             for x, label in ((1 / L, "1/L"), (2 / L, f"2/L = {2 / L:.3g}")):
                 if lo <= x <= hi:
-                    ax.text(x, 1.05, label, ha="center", va="bottom", fontsize=9,
+                    ax.text(x, 1.05, label, ha="center", va="bottom", fontsize=MIN_FONT_SIZE,
                             transform=ax.get_xaxis_transform())
         else:
             ax.text(0.5, 0.5, text("이 함수에는 전역 L이 없습니다 (2/L 경계 없음)",
                                    "this function has no global L (no 2/L threshold)", lang),
-                    ha="center", va="center", fontsize=9, transform=ax.transAxes)
+                    ha="center", va="center", fontsize=MIN_FONT_SIZE, transform=ax.transAxes)
         self.lr_marker = self.view.dynamic(ax.axvline(lo, color="black", lw=3))
 
     def update(self, lr: float, steps: int) -> None:

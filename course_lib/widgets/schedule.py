@@ -15,6 +15,7 @@ from course_lib import landscapes, training
 from course_lib.i18n import resolve, term, text
 from course_lib.optim import SGD, lr_scheduler
 from course_lib.plotting import divergence_message, framed_legend, show_status, status_text
+from course_lib.style import MIN_FONT_SIZE, PALETTE
 from course_lib.widgets._base import (
     FigureView,
     Playground,
@@ -139,26 +140,26 @@ class _ScheduleFigure:
         self.view = FigureView(figsize=(8.0, 3.3))
         self.ax_lr, self.ax_loss = self.view.fig.subplots(1, 2, gridspec_kw={"wspace": 0.3})
         ax_lr, ax_loss = self.ax_lr, self.ax_loss
-        (self.lr_line,) = ax_lr.plot([], [], color="#1f77b4", linewidth=1.8)
+        (self.lr_line,) = ax_lr.plot([], [], color=PALETTE[0], linewidth=1.8)
         ax_lr.set_ylim(0, 1.2)  # room above η₀ for the note, which a constant lr would cross
         ax_lr.set_yticks(np.linspace(0, 1, 6))
         ax_lr.set_xlabel(term("step", lang))
         ax_lr.set_ylabel(term("learning_rate", lang) + " / η₀")
         (self.const_line,) = ax_loss.plot([], [], color="0.6", linewidth=1.0,
                                           label=_relabel("constant", lang))
-        (self.loss_line,) = ax_loss.plot([], [], color="#1f77b4", linewidth=1.4,
+        (self.loss_line,) = ax_loss.plot([], [], color=PALETTE[0], linewidth=1.4,
                                          label=term("lr_scheduling", lang))
         ax_loss.set_yscale("log")
         ax_loss.set_ylim(1e-3, 1e4)
         ax_loss.set_xlabel(term("step", lang))
         ax_loss.set_ylabel(term("loss", lang))
         ax_loss.set_title(text("잡음 섞인 기울기로 이차 함수 최소화", "noisy gradients on a bowl",
-                               lang), fontsize=9)
+                               lang), fontsize=MIN_FONT_SIZE)
         # Dynamic (drawn last), so the noisy curves pass under the legend, not over it.
         self.legend = framed_legend(ax_loss, loc="lower left")
         self.status = status_text(ax_loss, loc="upper right")
         self.lr_note = ax_lr.text(0.97, 0.97, "", transform=ax_lr.transAxes, ha="right",
-                                  va="top", fontsize=9)
+                                  va="top", fontsize=MIN_FONT_SIZE)
         self.view.dynamic(self.lr_line, self.lr_note, self.const_line, self.loss_line,
                           self.status, self.legend)
         self.view.fig.subplots_adjust(left=0.08, right=0.98, top=0.9, bottom=0.15)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -24,25 +25,14 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from chromium import CHROMIUM, CHROMIUM_ARGS, require_chromium
 
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = ROOT / "test-artifacts" / "browser"
 CHAPTER = ROOT / "notebooks" / "ko" / "01_intuition.ipynb"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 PLAYGROUND = ".course-playground"
 
 pytestmark = pytest.mark.browser
-
-
-def _require_chromium() -> None:
-    if CHROMIUM.exists():
-        return
-    reason = f"{CHROMIUM} is missing (apt-get install chromium fonts-nanum)"
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"CI=true but {reason}")
-    pytest.skip(reason)
 
 
 def _free_port() -> int:
@@ -144,7 +134,7 @@ def lab(tmp_path):
 
 
 def test_learning_rate_slider_redraws_the_plot(lab):
-    _require_chromium()
+    require_chromium()
     from playwright.sync_api import sync_playwright
 
     url, name = lab
@@ -170,6 +160,11 @@ def test_learning_rate_slider_redraws_the_plot(lab):
             page.wait_for_function(
                 f"document.querySelector('{PLAYGROUND} img').naturalWidth > 0",
                 timeout=20_000)
+            # The lesson's figures (cells above the playground) carry their alt text as
+            # JupyterLab renders them: <img alt> from the figure's text/html form.
+            figure_alts = page.evaluate(
+                "Array.from(document.querySelectorAll('.jp-OutputArea-output img'))"
+                f".filter(i => !i.closest('{PLAYGROUND}')).map(i => i.alt)")
             image.scroll_into_view_if_needed()
             page.screenshot(path=str(ARTIFACTS / "01_before.png"))
             src_before = image.get_attribute("src")
@@ -201,4 +196,7 @@ def test_learning_rate_slider_redraws_the_plot(lab):
     assert value_after != value_before, "ArrowRight did not move the learning-rate slider"
     assert pixels_after != pixels_before, "the plot looks the same after the slider moved"
     assert errors == 0, "a cell wrote to stderr (a warning or a traceback)"
+    if name == CHAPTER.name:  # chapter 01, Korean edition: four figures above the playground
+        assert len(figure_alts) >= 4, figure_alts
+        assert all(re.search("[가-힣]", alt) for alt in figure_alts), figure_alts
     assert time.monotonic() - started < 60

@@ -71,7 +71,7 @@ def test_each_sheet_prints_on_one_a4_page(browser):
     page.on("request", lambda r: requests.append(r.url))
     page.goto(PRINTED.as_uri())
     page.wait_for_function("document.fonts.status === 'loaded'")
-    assert page.evaluate("document.fonts.check('12px \"Course Nanum\"', '경사 하강법')")
+    assert page.evaluate("document.fonts.check('12px \"Course Gothic\"', '경사 하강법')")
     assert page.evaluate("document.fonts.check('12px \"Course DejaVu\"', '∇θ←√')")
     assert [u for u in requests if not u.startswith(("file:", "data:"))] == []
     pages = page.evaluate(MEASURE)
