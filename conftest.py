@@ -11,6 +11,8 @@ import shutil
 import tempfile
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent
 
 # Checks the figures of every lesson cell under nbval (alt text, font size) and keeps the
@@ -31,6 +33,23 @@ def pytest_configure(config):
     for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ.setdefault(var, "1")
     config._course_ipython_dir = ipython_dir
+
+
+# -- the grader's sandbox (bubblewrap) -------------------------------------------------
+# Tests marked ``sandbox`` need a working sandbox: skipped with the reason when there is
+# none, except under CI=true (where .ci/run installs bubblewrap), where they fail.
+def pytest_runtest_setup(item):
+    if item.get_closest_marker("sandbox") is None:
+        return
+    from course_lib.grading.sandbox import Sandbox, SandboxUnavailable
+
+    try:
+        Sandbox().check()
+    except SandboxUnavailable as exc:
+        reason = f"no usable sandbox: {str(exc).split('. ')[0]}"
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI=true but {reason}", pytrace=False)
+        pytest.skip(reason)
 
 
 def pytest_unconfigure(config):

@@ -410,8 +410,6 @@ def test_the_idle_culler_stops_idle_servers_and_spares_open_ones(classroom):
     assert classroom["students_running"] == sorted(classroom["students"])
 
 
-@pytest.mark.xfail(strict=True, reason="pending the sandboxed grader (branch sandbox): the "
-                   "grader on main runs a submission as the teacher, unconfined")
 def test_the_hostile_submission_changed_nothing_outside_its_sandbox(classroom):
     assert classroom["traces_before"] == []
     assert classroom["traces_after"] == []

@@ -13,8 +13,8 @@ import sys
 from pathlib import Path
 from textwrap import dedent
 
-import nbformat
 import pytest
+from submissions import answer_source, make_submission, make_variant, sandbox_or_none, scores
 
 from course_lib.grading import notebook as nbg
 from course_lib.grading.runner import format_table, grade_many
@@ -22,8 +22,9 @@ from course_lib.grading.runner import format_table, grade_many
 ROOT = Path(__file__).resolve().parents[1]
 SOLUTIONS = sorted(nbg.SOLUTIONS_DIR.glob("ex*.ipynb"))
 EXERCISES = sorted(nbg.EXERCISES_DIR.glob("ex*.ipynb"))
-TUNING = nbg.SOLUTIONS_DIR / "ex09_tuning.ipynb"  # five independent questions, 1+2+2+1+1 points
-FAST = {"cell_timeout": 5.0, "call_timeout": 3.0}  # short, with room for a loaded CI
+SANDBOX = sandbox_or_none()  # scores are the same in the sandbox; CI always has it
+FAST = {"cell_timeout": 5.0, "call_timeout": 3.0, "sandbox": SANDBOX}  # room for a loaded CI
+NO_SANDBOX = [] if SANDBOX else ["--no-sandbox"]
 
 WRONG = {  # plausible mistakes, one per ex09 question
     1: "def lr_sweep(lr_min, lr_max, num):\n    return np.linspace(lr_min, lr_max, num)",
@@ -34,46 +35,6 @@ WRONG = {  # plausible mistakes, one per ex09 question
     5: "def linear_scaling(base_lr, base_batch, new_batch):\n"
        "    return base_lr * (new_batch / base_batch) ** 0.5",
 }
-
-
-def _answer_source(q: int) -> str:
-    sol = nbg.read(TUNING)
-    return next(c.source for c in sol.cells if nbg.grade_id(c) == f"ex09_q{q}_answer")
-
-
-def make_submission(tmp: Path, name: str, answers: dict[int, str], *,
-                    extra_after: dict | None = None, tests: str = "keep") -> Path:
-    """A student's copy of ex09 with the given answer cells (others: the model answers)."""
-    nb = nbg.release(nbg.read(TUNING))
-    cells = []
-    for cell in nb.cells:
-        gid = nbg.grade_id(cell) or ""
-        if gid.endswith("_answer"):
-            q = int(gid[len("ex09_q")])
-            cell.source = answers.get(q, _answer_source(q))
-        if nbg.is_test(cell) and tests == "delete":
-            continue
-        if nbg.is_test(cell) and tests == "pass":
-            cell.source = "pass"
-        cells.append(cell)
-        for text in (extra_after or {}).get(gid, []):
-            cells.append(nbformat.v4.new_code_cell(text))
-    nb.cells = cells
-    path = tmp / f"{name}.ipynb"
-    nbformat.write(nb, str(path))
-    return path
-
-
-def make_variant(tmp: Path, stem: str, answers: dict[str, str]) -> Path:
-    """A submission of any set: model answers except ``answers`` (grade id -> source)."""
-    sol = nbg.read(nbg.SOLUTIONS_DIR / f"{stem}.ipynb")
-    nb = nbg.release(sol)
-    for cell, model in zip(nb.cells, sol.cells, strict=True):
-        if nbg.is_solution(cell):
-            cell.source = answers.get(nbg.grade_id(cell), model.source)
-    path = tmp / f"{stem}-variant.ipynb"
-    path.write_text(nbg.dumps(nb), encoding="utf-8")
-    return path
 
 
 # Correct answers written differently from the model answers: they must earn full marks.
@@ -120,13 +81,9 @@ VARIANTS = {
 }
 
 
-def scores(report: dict) -> list[float]:
-    return [q["score"] for q in report["questions"] if not q["manual"]]
-
-
 @pytest.fixture(scope="module")
 def solution_reports():
-    return dict(zip(SOLUTIONS, grade_many(SOLUTIONS), strict=True))
+    return dict(zip(SOLUTIONS, grade_many(SOLUTIONS, sandbox=SANDBOX), strict=True))
 
 
 @pytest.fixture(scope="module")
@@ -135,15 +92,15 @@ def hostile(tmp_path_factory):
     subs = {
         # hangs and crashes, each in its own question; the rest is untouched
         "crash1": make_submission(tmp, "crash1", {
-            1: _answer_source(1) + "\nwhile True:\n    pass",
+            1: answer_source(1) + "\nwhile True:\n    pass",
             2: "import os\ndef smooth(losses, beta=0.98):\n    os._exit(1)",
             3: "def stop_index(smoothed, factor=4.0):\n    raise SystemExit(0)",
-            4: _answer_source(4) + "\nprint('x' * 5_000_000)",
+            4: answer_source(4) + "\nprint('x' * 5_000_000)",
         }, extra_after={"ex09_q5_answer": ["exit()"]}),
         "crash2": make_submission(tmp, "crash2", {
             2: "def smooth(losses, beta=0.98):\n    while True:\n        pass",
-            3: "import os, signal\n" + _answer_source(3) + "\nos.kill(os.getpid(), signal.SIGKILL)",
-            5: _answer_source(5) + "\nraise SystemExit",
+            3: "import os, signal\n" + answer_source(3) + "\nos.kill(os.getpid(), signal.SIGKILL)",
+            5: answer_source(5) + "\nraise SystemExit",
         }),
         # wrong answers dressed up to pass
         "tamper": make_submission(tmp, "tamper", {
@@ -196,7 +153,7 @@ def test_every_exercise_scores_zero_through_the_cli_on_a_folder(tmp_path, capsys
     for path in EXERCISES:
         (folder / path.name).write_bytes(path.read_bytes())
     (folder / "broken.ipynb").write_text("{ not json", encoding="utf-8")
-    assert main([str(folder), "--json", "--csv", str(out)]) == 0
+    assert main([str(folder), "--json", "--csv", str(out), *NO_SANDBOX]) == 0
     reports = json.loads(capsys.readouterr().out)
     assert len(reports) == len(EXERCISES) + 1
     by_name = {Path(r["notebook"]).name: r for r in reports}
@@ -216,8 +173,8 @@ def test_every_exercise_scores_zero_through_the_cli_on_a_folder(tmp_path, capsys
 
 def test_cli_prints_the_json_report_of_one_submission():
     # a real `python -m` run; the blank exercise of the smallest set keeps it quick
-    proc = subprocess.run([sys.executable, "-m", "course_lib.grading", str(EXERCISES[0]), "--json"],
-                          capture_output=True, text=True, timeout=120, cwd=ROOT)
+    proc = subprocess.run([sys.executable, "-m", "course_lib.grading", str(EXERCISES[0]), "--json",
+                           *NO_SANDBOX], capture_output=True, text=True, timeout=120, cwd=ROOT)
     assert proc.returncode == 0, proc.stderr
     report = json.loads(proc.stdout)
     assert set(report) >= {"score", "max_score", "questions"} and report["score"] == 0
@@ -229,10 +186,10 @@ def test_hangs_and_crashes_cost_only_their_own_question(hostile):
     assert scores(hostile["crash2"]) == [1, 0, 0, 1, 1], format_table(hostile["crash2"])
     crash1 = {q["id"]: q["feedback"] for q in hostile["crash1"]["questions"]}
     assert "NameError" in crash1["ex09_q1"] or "not defined" in crash1["ex09_q1"]
-    assert "time limit exceeded or the kernel died" in crash1["ex09_q2"]
+    assert "the kernel died during the call" in crash1["ex09_q2"]
     assert "SystemExit" in crash1["ex09_q3"]
     crash2 = {q["id"]: q["feedback"] for q in hostile["crash2"]["questions"]}
-    assert "time limit exceeded" in crash2["ex09_q2"]
+    assert "the call time limit (3 s) was reached" in crash2["ex09_q2"]
     assert len(json.dumps(hostile["crash1"])) < 50_000  # 5 MB of output did not land in the report
 
 

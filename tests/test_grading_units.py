@@ -284,7 +284,7 @@ def test_a_kernel_that_cannot_start_still_gives_a_report(monkeypatch):
             raise RuntimeError("Kernel didn't respond in 60 seconds")
 
     monkeypatch.setattr(runner, "StudentKernel", NoKernel)
-    report = runner.grade(nbg.EXERCISES_DIR / "ex01_intuition.ipynb")
+    report = runner.grade(nbg.EXERCISES_DIR / "ex01_intuition.ipynb", sandbox=False)
     assert report["score"] == 0 and report["max_score"] == 5
     assert "Kernel didn't respond" in report["errors"][0]
     assert all("could not be graded" in q["feedback"] for q in report["questions"])

@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from submissions import sandbox_or_none
 
 from course_lib.grading import notebook as nbg
 from course_lib.grading.runner import grade_many
@@ -76,7 +77,7 @@ def test_nbgrader_autograde_gives_the_same_scores(course):
     root, _ = course
     students = ("correct", "blank")
     paths = [root / "submitted" / s / "ps1" / f"{SET}.ipynb" for s in students]
-    reports = dict(zip(students, grade_many(paths), strict=True))
+    reports = dict(zip(students, grade_many(paths, sandbox=sandbox_or_none()), strict=True))
     gradebook = Gradebook(f"sqlite:///{root}/gradebook.db")
     try:
         for student in students:

@@ -13,16 +13,17 @@ worst a student can do is return wrong data, which fails the test.
 from __future__ import annotations
 
 import ast
-import contextlib
 import json
-import os
 import queue
 import time
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from jupyter_client import KernelManager
+
+from course_lib.grading.kernels import KernelStartError, LocalKernel, SandboxedKernel, stop_client
+from course_lib.grading.limits import limit_from_error, limit_hit
+from course_lib.grading.sandbox import Sandbox
 
 MAX_REPLY_CHARS = 20_000_000
 MAX_OUTPUT_CHARS = 20_000
@@ -97,7 +98,12 @@ class KernelLost(BaseException):
     """The student's kernel timed out, died or stopped answering during a check.
 
     A ``BaseException`` so that no ``except Exception`` in a test cell can swallow it.
+    ``limit`` names the limit that was hit, if one was (see :mod:`~course_lib.grading.limits`).
     """
+
+    def __init__(self, message: str, limit: str | None = None):
+        super().__init__(message)
+        self.limit = limit
 
 
 class RemoteError(Exception):
@@ -106,6 +112,7 @@ class RemoteError(Exception):
     def __init__(self, types: list[str], message: str):
         super().__init__(f"{types[0] if types else 'Error'}: {message}")
         self.remote_types = types
+        self.message = message
 
 
 @dataclass
@@ -114,14 +121,29 @@ class CellResult:
     output: str = ""
     error: str = ""
     truncated: bool = False
+    limit: str | None = None  # the limit the cell hit, if any
+
+
+def _counted_limit(before: dict[str, int], after: dict[str, int]) -> str | None:
+    """A limit the sandbox's cgroup enforced while a cell ran (a child killed for memory,
+    a fork refused), even if the cell itself ended normally."""
+    if after.get("oom_kill", 0) > before.get("oom_kill", 0):
+        return "memory"
+    if after.get("pids_max", 0) > before.get("pids_max", 0):
+        return "processes"
+    return None
 
 
 @dataclass
 class StudentKernel:
     """One student kernel with replay: after a timeout or a crash it restarts and re-runs
-    the cells that had run, leaving out the ones that hung or killed it."""
+    the cells that had run, leaving out the ones that hung or killed it.
 
-    cwd: str
+    With a :class:`~course_lib.grading.sandbox.Sandbox` every start (and restart) is a new
+    sandbox; without one (``sandbox=None``) it is an ordinary local kernel.
+    """
+
+    sandbox: Sandbox | None = None
     cell_timeout: float = 30.0
     call_timeout: float = 10.0
     startup_timeout: float = 60.0
@@ -129,21 +151,25 @@ class StudentKernel:
     restarts: int = 0
     #: time.monotonic() after which calls fail at once: one test cell's total budget
     deadline: float = float("inf")
+    #: time.monotonic() after which nothing more runs: the whole submission's budget
+    hard_deadline: float = float("inf")
+    #: seconds of that budget (for feedback)
+    time_limit: float = float("inf")
 
     def __post_init__(self) -> None:
-        env = dict(os.environ, MPLBACKEND="Agg", PYTHONHASHSEED="0")
-        # IPC sockets in the private folder: no TCP port, nothing reachable from outside
-        self.km = KernelManager(kernel_name="python3", transport="ipc",
-                                ip=os.path.join(self.cwd, "kernel-ipc"))
+        self.proc = SandboxedKernel(self.sandbox) if self.sandbox is not None else LocalKernel()
         # only spawn here: the kernel boots in its own process while the caller does other
         # work (grade_many starts the next submission's kernel during this one's grading)
-        self.km.start_kernel(cwd=self.cwd, env=env)
+        self.proc.start()
         self.kc = None
 
     def _connect(self) -> None:
-        self.kc = self.km.client()
-        self.kc.start_channels()
-        self.kc.wait_for_ready(timeout=self.startup_timeout)
+        timeout = min(self.startup_timeout, max(1.0, self.hard_deadline - time.monotonic()))
+        try:
+            self.kc = self.proc.connect(timeout)
+        except KernelStartError as exc:
+            raise KernelLost(f"커널을 시작하지 못했습니다 / the kernel did not start: {exc}"
+                             ) from None
 
     def close(self) -> None:
         """Stop the kernel (safe to call more than once)."""
@@ -151,11 +177,9 @@ class StudentKernel:
             return
         self._closed = True
         try:
-            if self.kc is not None:
-                self.kc.stop_channels()
+            stop_client(self.kc)
         finally:
-            with contextlib.suppress(Exception):
-                self.km.shutdown_kernel(now=True)
+            self.proc.shutdown()
 
     def __enter__(self) -> StudentKernel:
         return self
@@ -163,28 +187,50 @@ class StudentKernel:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    def amounts(self) -> dict[str, str]:
+        """The amount of every limit this kernel runs under, as feedback shows it."""
+        amounts = self.sandbox.limits.amounts() if self.sandbox is not None else {}
+        amounts.update({"cell time": f"{self.cell_timeout:g} s",
+                        "call time": f"{self.call_timeout:g} s",
+                        "submission time": f"{self.time_limit:g} s"})
+        return amounts
+
+    def hit(self, limit: str) -> str:
+        """The feedback line for ``limit`` (``메모리 한도(2 GiB)에 걸렸습니다 / ...``)."""
+        return limit_hit(limit, self.amounts())
+
     # -- running cells -------------------------------------------------------------
     def _execute(self, code: str, timeout: float,
                  user_expressions: dict | None = None) -> tuple[CellResult, dict | None]:
         """Run ``code``; return (CellResult, reply content or None)."""
         if self.kc is None:
             self._connect()
-        if not self.km.is_alive():
-            return CellResult("dead", error="kernel not running"), None
+        if not self.proc.alive():
+            return self._dead("kernel not running"), None
+        deadline = min(time.monotonic() + timeout, self.hard_deadline)
+        before = self.proc.counters()
+        result, reply = self._run_code(code, deadline, user_expressions)
+        if result.limit is None:
+            result.limit = _counted_limit(before, self.proc.counters())
+        return result, reply
+
+    def _run_code(self, code: str, deadline: float,
+                  user_expressions: dict | None) -> tuple[CellResult, dict | None]:
         msg_id = self.kc.execute(
             code, store_history=False, allow_stdin=False, user_expressions=user_expressions or {}
         )
-        deadline = time.monotonic() + timeout
         out: list[str] = []
-        size, truncated, error, idle = 0, False, "", False
+        size, truncated, error, idle, limit = 0, False, "", False, None
         while not idle:
             if time.monotonic() > deadline:
-                return CellResult("timeout", "".join(out), "time limit exceeded", truncated), None
+                hard = "submission time" if deadline == self.hard_deadline else None
+                return CellResult("timeout", "".join(out), "time limit exceeded", truncated,
+                                  hard), None
             try:
                 msg = self.kc.get_iopub_msg(timeout=0.2)
             except queue.Empty:
-                if not self.km.is_alive():
-                    return CellResult("dead", "".join(out), "the kernel died", truncated), None
+                if not self.proc.alive():
+                    return self._dead("the kernel died", out, truncated), None
                 continue
             if msg.get("parent_header", {}).get("msg_id") != msg_id:
                 continue
@@ -193,6 +239,7 @@ class StudentKernel:
                 idle = True
             elif kind == "error":
                 error = f"{content.get('ename')}: {content.get('evalue')}"[:2000]
+                limit = limit_from_error(str(content.get("ename")), str(content.get("evalue")))
             elif kind in ("stream", "execute_result", "display_data"):
                 piece = content.get("text") or str(content.get("data", {}).get("text/plain", ""))
                 size += len(piece)
@@ -202,12 +249,16 @@ class StudentKernel:
                     truncated = True  # keep reading so the queue drains, but store nothing
         reply = self._reply(msg_id, deadline)
         if reply is None:
-            return CellResult("dead", "".join(out), "no reply from the kernel", truncated), None
+            return self._dead("no reply from the kernel", out, truncated), None
         if any(p.get("source") == "ask_exit" for p in reply.get("payload", [])):
             # exit() / quit(): the kernel shuts down just after replying
             return CellResult("dead", "".join(out), "the cell asked the kernel to exit"), None
         status = "error" if error or reply.get("status") != "ok" else "ok"
-        return CellResult(status, "".join(out), error, truncated), reply
+        return CellResult(status, "".join(out), error, truncated, limit), reply
+
+    def _dead(self, why: str, out: list[str] = (), truncated: bool = False) -> CellResult:
+        limit = self.proc.death_reason()
+        return CellResult("dead", "".join(out), why, truncated, limit)
 
     def _reply(self, msg_id: str, deadline: float) -> dict | None:
         while True:
@@ -222,6 +273,8 @@ class StudentKernel:
         """Run one notebook cell; a cell that hangs or kills the kernel is left out."""
         self._ensure_alive()
         result, _ = self._execute(code, self.cell_timeout)
+        if result.status == "timeout" and result.limit is None:
+            result.limit = "cell time"
         if result.status in ("timeout", "dead"):
             # restart rather than interrupt: what the cell did before it hung must not count
             self._recover(interrupt=False)
@@ -230,7 +283,7 @@ class StudentKernel:
         return result
 
     def _ensure_alive(self) -> None:
-        if not self.km.is_alive():
+        if not self.proc.alive():
             # the last cell ran to the end and then shut the kernel down (exit(), a thread)
             if self.history:
                 self.history.pop()
@@ -238,12 +291,13 @@ class StudentKernel:
 
     def _recover(self, interrupt: bool = True) -> None:
         """Get back to a live kernel holding the effects of the cells in ``history``."""
-        if interrupt and self.km.is_alive():
-            self.km.interrupt_kernel()
+        if interrupt and self.proc.alive():
+            self.proc.interrupt()
             probe, _ = self._execute("pass", 3.0)
             if probe.status == "ok":
                 return
         for _ in range(len(self.history) + 1):
+            self._check_hard_deadline()
             self._restart()
             for i, code in enumerate(self.history):
                 result, _ = self._execute(code, self.cell_timeout)
@@ -251,14 +305,20 @@ class StudentKernel:
                     del self.history[i]
                     break
             else:
-                if self.km.is_alive():
+                if self.proc.alive():
                     return
-        raise KernelLost("the student's kernel could not be restarted")
+        raise KernelLost("학생 커널을 다시 시작하지 못했습니다 / "
+                         "the student's kernel could not be restarted")
+
+    def _check_hard_deadline(self) -> None:
+        if time.monotonic() > self.hard_deadline:
+            raise KernelLost(self.hit("submission time"), "submission time")
 
     def _restart(self) -> None:
         self.restarts += 1
-        self.kc.stop_channels()
-        self.km.restart_kernel(now=True)
+        stop_client(self.kc)
+        self.kc = None
+        self.proc.restart()
         self._connect()
 
     # -- calling student code ----------------------------------------------------------
@@ -266,7 +326,8 @@ class StudentKernel:
         """Send one request to the kernel-side helper and decode its answer strictly."""
         budget = min(self.call_timeout, self.deadline - time.monotonic())
         if budget <= 0:
-            raise KernelLost("문항 시간 제한을 넘었습니다 / time limit for this question exceeded")
+            raise KernelLost("문항 시간 제한을 넘었습니다 / time limit for this question exceeded",
+                             "question time")
         self._ensure_alive()
         call = f"__course_grader_result = __course_grader_call({json.dumps(req)!r})"
         code = f"{_KERNEL_CODE}\n{call}\ndel __course_grader_call"
@@ -274,11 +335,13 @@ class StudentKernel:
             code, budget, user_expressions={"r": "__course_grader_result"}
         )
         if result.status in ("timeout", "dead"):
+            limit = result.limit or ("call time" if result.status == "timeout" else None)
             self._recover()
-            raise KernelLost(
-                "시간 제한을 넘었거나 커널이 종료되었습니다 / "
-                f"time limit exceeded or the kernel died ({result.error})"
-            )
+            if limit is None:
+                detail = "" if result.error == "the kernel died" else f" ({result.error})"
+                raise KernelLost("호출 중 커널이 종료되었습니다 / the kernel died during the call"
+                                 + detail)
+            raise KernelLost(self.hit(limit), limit)
         return self._decode_reply(reply)
 
     def _decode_reply(self, reply: dict | None) -> Any:

@@ -25,10 +25,8 @@ How a submission is graded
 from __future__ import annotations
 
 import contextlib
-import csv
 import importlib
 import io
-import tempfile
 import time
 import traceback
 from dataclasses import asdict, dataclass
@@ -39,11 +37,18 @@ import nbformat
 from nbformat import NotebookNode
 
 from course_lib.grading import notebook as nbg
-from course_lib.grading import tamper
+from course_lib.grading import submission, tamper
+from course_lib.grading.feedback import format_table
+from course_lib.grading.limits import Limits, limit_from_error, limit_from_text
 from course_lib.grading.remote import KernelLost, RemoteError, StudentKernel
+from course_lib.grading.sandbox import Sandbox, SandboxUnavailable
+
+__all__ = ["SandboxUnavailable", "format_table", "grade", "grade_many", "resolve_sandbox"]
 
 #: A test cell's calls into student code may take this many call time limits in total.
 TEST_BUDGET_FACTOR = 3.0
+#: Seconds one submission may take in all (restarts and replays included).
+TIME_LIMIT = 600.0
 
 
 @dataclass
@@ -53,6 +58,7 @@ class Question:
     max_score: float
     feedback: str
     manual: bool = False
+    limit: str | None = None  # a resource limit one of its cells hit ("memory", ...)
 
 
 @dataclass
@@ -144,12 +150,41 @@ def _source(cell: Any) -> str:
     return "".join(src) if isinstance(src, list) else str(src)
 
 
+def resolve_sandbox(sandbox: bool | Sandbox | None = True,
+                    limits: Limits | None = None) -> Sandbox | None:
+    """The sandbox to grade in: ``True`` makes one (and checks that it works here),
+    ``False``/``None`` means none (``--no-sandbox``), a :class:`Sandbox` is used as is.
+
+    Raises
+    ------
+    SandboxUnavailable
+        When ``sandbox`` is True and no sandbox can start here; the message says why.
+    """
+    if isinstance(sandbox, Sandbox):
+        return sandbox
+    if not sandbox:
+        return None
+    box = Sandbox(limits)
+    box.check()
+    return box
+
+
+def new_report(path: str | Path, sandbox: Sandbox | None) -> dict[str, Any]:
+    """An empty report: every key present, zero points."""
+    return {"notebook": str(path), "exercise": None, "score": 0.0, "max_score": 0.0,
+            "manual_max_score": 0.0, "questions": [], "errors": [],
+            "sandbox": sandbox.describe() if sandbox is not None else {"used": False}}
+
+
 def grade(
     path: str | Path,
     *,
     solutions_dir: str | Path = nbg.SOLUTIONS_DIR,
     cell_timeout: float = 30.0,
     call_timeout: float = 10.0,
+    time_limit: float = TIME_LIMIT,
+    sandbox: bool | Sandbox | None = True,
+    limits: Limits | None = None,
     kernel: StudentKernel | None = None,
     solutions: dict[str, NotebookNode] | None = None,
 ) -> dict:
@@ -163,6 +198,14 @@ def grade(
         Folder of solution notebooks (``solutions/``).
     cell_timeout, call_timeout : float
         Seconds allowed for one answer cell, and for one call of student code by a test.
+    time_limit : float
+        Seconds for the whole submission (restarts included); what is left ungraded
+        then scores 0.
+    sandbox : bool or Sandbox
+        Run the kernel in a sandbox (default; see :mod:`course_lib.grading.sandbox`);
+        ``False`` runs it as the grader's own user, for trusted notebooks only.
+    limits : Limits, optional
+        The sandbox's resource limits (default :class:`~course_lib.grading.limits.Limits`).
     kernel : StudentKernel, optional
         A freshly started kernel to use (and close); by default one is started here.
     solutions : dict, optional
@@ -173,28 +216,36 @@ def grade(
     -------
     dict
         ``{"notebook", "exercise", "score", "max_score", "manual_max_score",
-        "questions": [{"id", "score", "max_score", "feedback", "manual"}], "errors"}``.
+        "questions": [{"id", "score", "max_score", "feedback", "manual", "limit"}],
+        "errors", "sandbox"}``.
+
+    Raises
+    ------
+    SandboxUnavailable
+        When a sandbox is asked for and none can run here.
     """
     path = Path(path)
+    box = kernel.sandbox if kernel is not None else resolve_sandbox(sandbox, limits)
     solutions = solutions if solutions is not None else load_solutions(solutions_dir)
-    report: dict[str, Any] = {"notebook": str(path), "exercise": None, "score": 0.0,
-                              "max_score": 0.0, "manual_max_score": 0.0, "questions": [],
-                              "errors": []}
+    report = new_report(path, box)
     try:
-        sub = nbg.read(path)
+        sub, warnings = submission.read(path)
         name = identify(sub, path.name, solutions)
-    except Exception as exc:  # noqa: BLE001 - an unreadable submission still gets a report
-        report["errors"].append(f"cannot grade {path.name}: {exc}")
+    except (submission.BadSubmission, LookupError) as exc:
+        report["errors"].append(f"cannot grade {_shown(path.name)}: {exc}")
         if kernel is not None:
             kernel.close()
         return report
+    report["errors"].extend(warnings)
     sol = solutions[name]
     report["exercise"] = name
+    options = {"cell_timeout": cell_timeout, "call_timeout": call_timeout,
+               "time_limit": time_limit, "sandbox": box}
     try:
         steps = build_plan(sub, sol)
-        questions = _grade_steps(steps, sol, report["errors"], cell_timeout, call_timeout, kernel)
+        questions = _grade_steps(steps, sol, report["errors"], options, kernel)
     except Exception as exc:  # noqa: BLE001 - e.g. a cell source the analysis chokes on
-        report["errors"].append(f"grading stopped early: {type(exc).__name__}: {exc}")
+        report["errors"].append(f"grading stopped early: {type(exc).__name__}: {exc}"[:500])
         if kernel is not None:
             kernel.close()
         steps = build_plan(nbformat.v4.new_notebook(), sol)
@@ -206,9 +257,15 @@ def grade(
     return report
 
 
+def _shown(name: str) -> str:
+    """A file name safe to print (no control characters, bounded length)."""
+    text = "".join(c if c.isprintable() else "?" for c in name)
+    return repr(text[:120] + ("..." if len(text) > 120 else ""))
+
+
 def _grade_steps(
-    steps: list[Step], sol: NotebookNode, errors: list[str], cell_timeout: float,
-    call_timeout: float, kernel: StudentKernel | None = None,
+    steps: list[Step], sol: NotebookNode, errors: list[str], options: dict[str, Any],
+    kernel: StudentKernel | None = None,
 ) -> list[Question]:
     answer_names: set[str] = set()
     for cell in sol.cells:
@@ -218,18 +275,24 @@ def _grade_steps(
     preimport(tests)
     tampered = _tampering(steps, tamper.protected_names(tests, answer_names))
     scored: dict[str, Question] = {}
+    hits: dict[str, str] = {}  # question -> the first limit one of its cells hit
     try:
         with contextlib.ExitStack() as stack:
             if kernel is None:
-                cwd = stack.enter_context(tempfile.TemporaryDirectory(prefix="grade-"))
-                kernel = StudentKernel(cwd, cell_timeout=cell_timeout, call_timeout=call_timeout)
+                kernel = StudentKernel(options["sandbox"], cell_timeout=options["cell_timeout"],
+                                       call_timeout=options["call_timeout"])
             stack.callback(kernel.close)
+            kernel.time_limit = options["time_limit"]
+            kernel.hard_deadline = time.monotonic() + options["time_limit"]
             for step in steps:
-                _do_step(step, kernel, answer_names, tampered, scored)
+                if time.monotonic() > kernel.hard_deadline:
+                    errors.append(kernel.hit("submission time"))
+                    break
+                _do_step(step, kernel, answer_names, tampered, scored, hits)
     except BaseException as exc:  # noqa: BLE001 - the report must survive anything
-        if isinstance(exc, KeyboardInterrupt):
+        if isinstance(exc, KeyboardInterrupt | SystemExit):  # Ctrl-C, or told to stop
             raise
-        errors.append(f"grading stopped early: {type(exc).__name__}: {exc}")
+        errors.append(f"grading stopped early: {type(exc).__name__}: {exc}"[:500])
     return [scored.get(s.gid) or _ungraded(s) for s in steps if s.kind in ("test", "written")]
 
 
@@ -257,7 +320,11 @@ def _tampering(steps: list[Step], protected: set[str]) -> dict[str, list[str]]:
 
 def preimport(test_sources: list[str]) -> None:
     """Import what the test cells need before student code runs, so that files a student's
-    kernel might write cannot change what the grader imports later."""
+    kernel might write cannot change what the grader imports later.
+
+    A sandboxed kernel cannot write anything the grader reads, so there it is enough to do
+    this per set, just before its cells run; an unsandboxed one could, so :func:`grade_many`
+    and the folder's workers then import every set's needs before the first kernel."""
     for source in test_sources:
         for module in tamper.imported_modules(source)[0]:
             with contextlib.suppress(Exception):
@@ -265,10 +332,13 @@ def preimport(test_sources: list[str]) -> None:
 
 
 def _do_step(step: Step, kernel: StudentKernel, answer_names: set[str],
-             tampered: dict[str, list[str]], scored: dict[str, Question]) -> None:
+             tampered: dict[str, list[str]], scored: dict[str, Question],
+             hits: dict[str, str]) -> None:
     if step.kind == "run":
         if step.source.strip():
-            kernel.run_cell(step.source)
+            result = kernel.run_cell(step.source)
+            if result.limit and step.student and step.question:
+                hits.setdefault(step.question, result.limit)
     elif step.kind == "written":
         answered = step.source.strip() not in ("", nbg.TEXT_STUB)
         feedback = ("수동 채점 필요 / needs manual grading" if answered
@@ -280,12 +350,23 @@ def _do_step(step: Step, kernel: StudentKernel, answer_names: set[str],
             "shared objects, so this question earns nothing: "
             + "; ".join(tampered[step.gid][:5])))
     else:
-        ok, feedback = run_test(step.source, kernel, answer_names)
-        scored[step.gid] = Question(step.gid, step.points if ok else 0.0, step.points, feedback)
+        ok, feedback, limit = run_test(step.source, kernel, answer_names)
+        limit = hits.get(step.gid) or limit
+        if limit:  # a cell of this question (or its test's call) hit a resource limit
+            lines = [kernel.hit(limit), "" if ok else feedback]
+            scored[step.gid] = Question(step.gid, 0.0, step.points,
+                                        "\n".join(x for x in lines if x), limit=limit)
+        else:
+            scored[step.gid] = Question(step.gid, step.points if ok else 0.0, step.points,
+                                        feedback)
 
 
-def run_test(source: str, kernel: StudentKernel, answer_names: set[str]) -> tuple[bool, str]:
-    """Run one authoritative test cell in this (clean) process; return (passed, feedback)."""
+def run_test(source: str, kernel: StudentKernel,
+             answer_names: set[str]) -> tuple[bool, str, str | None]:
+    """Run one authoritative test cell in this (clean) process.
+
+    Returns (passed, feedback, the resource limit a call into student code hit or None).
+    """
     namespace: dict[str, Any] = {"__name__": "__course_checker__"}
     printed = io.StringIO()
     # many slow calls must not add up to much more than one time limit per question
@@ -296,16 +377,18 @@ def run_test(source: str, kernel: StudentKernel, answer_names: set[str]) -> tupl
         with contextlib.redirect_stdout(printed):
             exec(compile(source, "<test cell>", "exec"), namespace)  # noqa: S102 - trusted
     except KernelLost as exc:
-        return False, str(exc)
+        return False, str(exc), exc.limit if exc.limit != "question time" else None
     except RemoteError as exc:
-        return False, f"답안 코드가 오류를 냈습니다 / your code raised {exc}"
+        limit = limit_from_error(exc.remote_types, exc.message)
+        return False, f"답안 코드가 오류를 냈습니다 / your code raised {exc}", limit
     except AssertionError as exc:
-        return False, str(exc) or _failed_line(source, exc)
+        # a check that reports the student's error (check_function) names it in its text
+        return False, str(exc) or _failed_line(source, exc), limit_from_text(str(exc))
     except Exception as exc:  # noqa: BLE001 - any other error fails the test
-        return False, f"{type(exc).__name__}: {exc}"[:2000]
+        return False, f"{type(exc).__name__}: {exc}"[:2000], None
     finally:
         kernel.deadline = float("inf")
-    return True, printed.getvalue().strip()[-2000:]
+    return True, printed.getvalue().strip()[-2000:], None
 
 
 def _failed_line(source: str, exc: BaseException) -> str:
@@ -321,15 +404,19 @@ def _failed_line(source: str, exc: BaseException) -> str:
 
 
 def grade_many(paths: list[str | Path], **kwargs: Any) -> list[dict]:
-    """Grade several submissions, booting each kernel while the previous one is graded."""
+    """Grade several submissions one after another, booting each kernel while the
+    previous one is graded (:func:`grade`'s keyword arguments apply to all)."""
+    box = resolve_sandbox(kwargs.pop("sandbox", True), kwargs.pop("limits", None))
     timeouts = {k: kwargs[k] for k in ("cell_timeout", "call_timeout") if k in kwargs}
     solutions = load_solutions(kwargs.pop("solutions_dir", nbg.SOLUTIONS_DIR))
-    preimport([c.source for nb in solutions.values() for c in nb.cells if nbg.is_test(c)])
+    if box is None:  # see preimport()
+        preimport([c.source for nb in solutions.values() for c in nb.cells if nbg.is_test(c)])
     reports: list[dict] = []
     with contextlib.ExitStack() as stack:
         def spawn() -> StudentKernel:
-            cwd = stack.enter_context(tempfile.TemporaryDirectory(prefix="grade-"))
-            return StudentKernel(cwd, **timeouts)
+            kernel = StudentKernel(box, **timeouts)
+            stack.callback(kernel.close)
+            return kernel
 
         upcoming = spawn() if paths else None
         for i, path in enumerate(paths):
@@ -339,32 +426,7 @@ def grade_many(paths: list[str | Path], **kwargs: Any) -> list[dict]:
 
 
 def grade_folder(folder: str | Path, csv_path: str | Path, **kwargs: Any) -> list[dict]:
-    """Grade every notebook under ``folder``; write one CSV row per question and a total."""
-    files = sorted(p for p in Path(folder).rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
-    reports = grade_many(files, **kwargs)
-    with open(csv_path, "w", newline="", encoding="utf-8") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(["submission", "exercise", "question", "score", "max_score", "manual",
-                         "feedback"])
-        for rep in reports:
-            sub = Path(rep["notebook"]).relative_to(folder)
-            for q in rep["questions"]:
-                writer.writerow([sub, rep["exercise"], q["id"], q["score"], q["max_score"],
-                                 q["manual"], q["feedback"].replace("\n", " | ")])
-            writer.writerow([sub, rep["exercise"], "TOTAL", rep["score"], rep["max_score"],
-                             rep["manual_max_score"], "; ".join(rep["errors"])])
-    return reports
+    """Grade every notebook under ``folder``: :func:`course_lib.grading.parallel.grade_folder`."""
+    from course_lib.grading.parallel import grade_folder as parallel_grade_folder
 
-
-def format_table(report: dict) -> str:
-    """A readable table of one report."""
-    lines = [f"{report['exercise']}  ({report['notebook']})"]
-    width = max([len(q["id"]) for q in report["questions"]] + [8])
-    for q in report["questions"]:
-        first = (q["feedback"].splitlines() or [""])[0]
-        mark = "manual" if q["manual"] else f"{q['score']:g}/{q['max_score']:g}"
-        lines.append(f"  {q['id']:<{width}}  {mark:>7}  {first}")
-    total = f"{report['score']:g}/{report['max_score']:g}"
-    lines.append(f"  {'total':<{width}}  {total:>7}  (+{report['manual_max_score']:g} manual)")
-    lines.extend(f"  ! {e}" for e in report["errors"])
-    return "\n".join(lines)
+    return parallel_grade_folder(folder, csv_path, **kwargs)
