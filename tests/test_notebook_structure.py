@@ -71,3 +71,29 @@ def test_readme_chapter_list_links_every_lesson():
 def test_readme_gives_the_two_commands():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "python3 course.py lab" in readme and "python3 course.py test" in readme
+
+
+def test_korean_tables_are_wrapped_to_break_between_words_only():
+    """JupyterLab loads no course CSS: a Korean table carries keep-all itself."""
+    md = ("앞 문단입니다.\n| 기준 | 값 |\n|---|:---:|\n| 파라미터당 상태 | 2 |\n뒤 문단\n\n"
+          "| a | b |\n|---|---|\n| 1 | 2 |\n\n```\n| 코드 | 안 |\n|---|---|\n```")
+    out = build_notebooks.keep_all_tables(md).split("\n")
+    start = out.index(build_notebooks.KEEP_ALL_OPEN)
+    assert out[start - 1:start + 2] == ["", build_notebooks.KEEP_ALL_OPEN, ""]
+    assert out[start + 2:start + 5] == ["| 기준 | 값 |", "|---|:---:|", "| 파라미터당 상태 | 2 |"]
+    assert out[start + 5:start + 7] == ["", build_notebooks.KEEP_ALL_CLOSE]
+    assert out.count(build_notebooks.KEEP_ALL_OPEN) == 1  # not the English one, not in code
+    assert build_notebooks.keep_all_tables("| 값 |\n| 없음 |") == "| 값 |\n| 없음 |"  # no rule
+
+
+def test_every_korean_lesson_table_is_wrapped():
+    wrapped = 0
+    for path in sorted((NOTEBOOKS / "ko").glob("*.ipynb")):
+        for cell in load_notebook(path)["cells"]:
+            lines = [x for x in "".join(cell["source"]).split("\n") if x.strip()]
+            for i, line in enumerate(lines):
+                if line.startswith("|") and (i == 0 or not lines[i - 1].startswith("|")):
+                    assert i > 0 and lines[i - 1] == build_notebooks.KEEP_ALL_OPEN, (
+                        f"{path.name}: {line}")
+                    wrapped += 1
+    assert wrapped >= 10  # 15 tables when this was written

@@ -59,6 +59,13 @@ LANG_TOKEN = "{{LANG}}"
 KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
 ALT_PREFIX = "# alt:"  # course_lib.alt_text reads these lines in the kernel
 _HANGUL = re.compile(r"[\uac00-\ud7a3]")
+# JupyterLab breaks Korean words anywhere in a narrow table cell ("파라미 터당"); it loads no
+# course CSS, but keeps inline styles, so a Korean table is wrapped in a block that breaks
+# between words only (as course_lib.text_layout.TABLE_STYLE and the site's CSS do). The blank
+# lines matter: Markdown reads the table inside the <div> as a table again.
+KEEP_ALL_OPEN = '<div style="word-break: keep-all; overflow-wrap: break-word;">'
+KEEP_ALL_CLOSE = "</div>"
+_TABLE_RULE = re.compile(r"^\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
 
 
 @dataclass
@@ -143,6 +150,31 @@ def _parse_marker(line: str, lineno: int, name: str) -> SourceCell:
     )
 
 
+def keep_all_tables(markdown: str) -> str:
+    """Wrap each Markdown table that holds Korean in a ``word-break: keep-all`` block."""
+    lines, out, i, fenced = markdown.split("\n"), [], 0, False
+    while i < len(lines):
+        line = lines[i]
+        if line.startswith("```"):
+            fenced = not fenced
+        starts_table = (not fenced and line.startswith("|") and i + 1 < len(lines)
+                        and _TABLE_RULE.match(lines[i + 1]))
+        if not starts_table:
+            out.append(line)
+            i += 1
+            continue
+        end = i + 2
+        while end < len(lines) and lines[end].startswith("|"):
+            end += 1
+        table = lines[i:end]
+        if _HANGUL.search("\n".join(table)):
+            before = [""] if out and out[-1].strip() else []
+            table = [*before, KEEP_ALL_OPEN, "", *table, "", KEEP_ALL_CLOSE]
+        out.extend(table)
+        i = end
+    return "\n".join(out)
+
+
 def build_notebook(cells: list[SourceCell], lang: str, slug: str) -> dict:
     """Return the notebook (as a JSON-able dict) of one edition."""
     nb_cells = []
@@ -154,6 +186,8 @@ def build_notebook(cells: list[SourceCell], lang: str, slug: str) -> dict:
         if cell.kind == "code":
             alt_lines = [f"{ALT_PREFIX} {alt}" for alt in cell.alts[lang]]
             text = "\n".join([*alt_lines, text.replace(LANG_TOKEN, lang)])
+        elif lang == "ko":
+            text = keep_all_tables(text)
         metadata: dict = {"tags": cell.tags} if cell.tags else {}
         nb_cell: dict = {
             "cell_type": cell.kind,

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -88,6 +89,11 @@ def test_a_class_works_in_the_copy_and_reads_feedback_at_a_glance(clone, tmp_pat
         page.screenshot(path=str(ARTIFACTS / "working_copy_landing.png"))
 
         open_notebook(page, url, LESSON)
+        # Korean tables stay tables and break between words only (no "파라미 터당")
+        cells = page.evaluate(
+            "() => [...document.querySelectorAll('.jp-RenderedMarkdown td')].map(td =>"
+            " [td.textContent, getComputedStyle(td).wordBreak])")
+        korean = [style for text, style in cells if re.search("[가-힣]", text)]
         _run_all_and_save(page)
 
         open_notebook(page, url, EXERCISE)
@@ -100,6 +106,7 @@ def test_a_class_works_in_the_copy_and_reads_feedback_at_a_glance(clone, tmp_pat
         check.screenshot(path=str(ARTIFACTS / "feedback_wrong_answer.png"))
         shown = check.locator(".jp-OutputArea-output").inner_text()
 
+    assert len(korean) >= 10 and set(korean) == {"keep-all"}, cells
     # the student sees the message, by name, every wrong part, and a hint; no traceback
     assert shown.startswith("✗ momentum_step(w=[1.0, 1.0]"), shown
     assert "new_w: 값이 다릅니다" in shown and "new_buf: 값이 다릅니다" in shown
