@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import concurrent.futures
 import contextlib
+import csv
 import os
 import platform
 import pwd
@@ -140,6 +141,7 @@ def measure(students: int) -> dict:
             out["grade_s"] = _timed(teacher_name, [sys.executable, str(ROOT / "classroom" /
                                                                        "grade.py"), SET],
                                     env, course)
+            out["sandboxed"] = _sandboxed(course / f"grades-{SET}.csv")
             out["autograde_s"] = _timed(teacher_name, ["nbgrader", "autograde", SET,
                                                        "--create", "--force"], env, course)
             out["mem_total_mib"] = _mem_total_mib()
@@ -152,6 +154,13 @@ def _timed(user: str, cmd: list[str], env: dict, cwd: Path) -> float:
     if done.returncode != 0:
         raise RuntimeError(f"{cmd} failed:\n{done.stdout[-2000:]}\n{done.stderr[-4000:]}")
     return time.monotonic() - start
+
+
+def _sandboxed(csv_path: Path) -> int:
+    """How many submissions the grades CSV says were graded in a sandbox."""
+    with open(csv_path, encoding="utf-8") as fh:
+        return sum(row["question"] == "TOTAL" and row["sandboxed"] == "True"
+                   for row in csv.DictReader(fh))
 
 
 def _mem_total_mib() -> float:
@@ -187,7 +196,7 @@ def table(m: dict) -> str:
         ("hub + proxy + idle culler: PSS", f"{m['hub_pss_mib']:.0f} MiB"),
         (f"{n} students fetch and submit ex01 (4 at a time)", f"{m['submit_wall_s']:.1f} s"),
         (f"teacher: nbgrader collect ({n} submissions)", f"{m['collect_s']:.1f} s"),
-        (f"teacher: classroom/grade.py ({n} submissions)",
+        (f"teacher: classroom/grade.py ({n} submissions, {m['sandboxed']} in a sandbox)",
          f"{m['grade_s']:.1f} s ({per_grade:.2f} s each)"),
         (f"peer: nbgrader autograde (same {n} submissions)",
          f"{m['autograde_s']:.1f} s ({per_autograde:.2f} s each)"),

@@ -9,9 +9,10 @@ What it does, in the course folder (default ``~/course``):
 1. copies each ``submitted/<student>/<set>/*.ipynb`` (regular files only) to
    ``grading/<set>/<student>/``;
 2. runs ``python -m course_lib.grading grading/<set> --csv grades-<set>.csv --json
-   --solutions SOLUTIONS``, which grades every notebook in its own kernel against this
-   checkout's ``solutions/`` (the grader's options, e.g. ``--cell-timeout 60``, can follow
-   ``--``);
+   --solutions SOLUTIONS``, which grades every notebook in its own kernel, each in its own
+   bubblewrap sandbox, against this checkout's ``solutions/`` (the grader's options, e.g.
+   ``--cell-timeout 60`` or ``--memory 1GiB``, can follow ``--``; where no sandbox can
+   start it grades nothing and says why, and ``-- --no-sandbox`` is for trusted work only);
 3. writes ``feedback/<student>/<set>/<notebook>.html`` beside the ``timestamp.txt`` and
    ``submission_secret.txt`` nbgrader's ``collect`` left, which is what
    ``nbgrader release_feedback`` publishes.
@@ -28,6 +29,7 @@ import sys
 from pathlib import Path
 
 SOLUTIONS = Path(__file__).resolve().parents[1] / "solutions"
+REFUSED = 3  # the grader's exit status when no sandbox can start (course_lib.grading)
 FEEDBACK_STYLE = """
 body { font-family: "Noto Sans KR", "NanumGothic", "DejaVu Sans", sans-serif; margin: 2em;
        max-width: 60em; line-height: 1.5; }
@@ -57,13 +59,33 @@ def stage(course: Path, assignment: str) -> tuple[Path, list[str]]:
 
 
 def run_grader(staging: Path, csv_path: Path, extra: list[str]) -> list[dict]:
-    """``python -m course_lib.grading FOLDER --csv CSV --json``; return its reports."""
+    """``python -m course_lib.grading FOLDER --csv CSV --json``; return its reports.
+
+    The grader's messages (its progress bar on a terminal, a refusal, the ``--no-sandbox``
+    warning) go straight to this terminal."""
     cmd = [sys.executable, "-m", "course_lib.grading", str(staging), "--csv", str(csv_path),
            "--json", "--solutions", str(SOLUTIONS), *extra]
-    proc = subprocess.run(cmd, capture_output=True, text=True)
+    proc = subprocess.run(cmd, stdout=subprocess.PIPE, text=True)
+    if proc.returncode == REFUSED:
+        raise RuntimeError("샌드박스를 시작할 수 없어 채점하지 않았습니다 / no sandbox can "
+                           "start here, so nothing was graded: the reason is above, and "
+                           "classroom/GUIDE.ko.md (GUIDE.en.md), section 2, step 4, says how "
+                           "to set one up")
     if proc.returncode != 0:
-        raise RuntimeError(f"the grader failed ({proc.returncode}):\n{proc.stderr[-4000:]}")
+        raise RuntimeError(f"the grader failed (exit status {proc.returncode}; its message "
+                           "is above)")
     return json.loads(proc.stdout)
+
+
+def sandbox_line(reports: list[dict]) -> str:
+    """One line saying how the submissions' code was confined."""
+    loose = [r for r in reports if not r.get("sandbox", {}).get("used")]
+    if loose:
+        return (f"경고 / warning: {len(loose)} of {len(reports)} graded WITHOUT a sandbox: "
+                "their code ran as you, with your files and network")
+    tools = sorted({r["sandbox"].get("tool") or "bubblewrap" for r in reports})
+    return (f"샌드박스 / sandbox: {', '.join(tools)}, one per submission "
+            f"({len(reports)} graded)")
 
 
 def feedback_html(report: dict, student: str, assignment: str, timestamp: str) -> str:
@@ -149,6 +171,8 @@ def main(argv: list[str] | None = None) -> int:
               + (f"  ! {'; '.join(report['errors'])}" if report["errors"] else ""))
     for line in result["skipped"]:
         print(f"skipped {line}")
+    if result["reports"]:
+        print(sandbox_line(result["reports"]))
     print(f"grades: {result['csv']}\nfeedback pages: {len(result['feedback'])} "
           f"(publish with `nbgrader release_feedback {args.assignment}`)")
     return 0

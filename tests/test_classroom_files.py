@@ -192,6 +192,34 @@ def test_stage_skips_symlinks(tmp_path):
     assert list(staging.rglob("*.ipynb")) == []
 
 
+def test_grade_refuses_where_no_sandbox_can_start_and_grades_nothing(tmp_path):
+    """No bwrap on PATH: grade.py passes the grader's refusal on, writes no grades."""
+    import subprocess
+
+    submitted = tmp_path / "submitted" / "lee" / "ex01"
+    submitted.mkdir(parents=True)
+    (submitted / "ex01_intuition.ipynb").write_bytes(
+        (ROOT / "exercises" / "ex01_intuition.ipynb").read_bytes())
+    done = subprocess.run([sys.executable, str(ROOT / "classroom" / "grade.py"), "ex01",
+                           "--course", str(tmp_path)], capture_output=True, text=True,
+                          env={"PATH": str(tmp_path / "no-bwrap-here"), "HOME": str(tmp_path)},
+                          timeout=120)
+    assert done.returncode == 1, done
+    assert "bubblewrap (bwrap) is not installed" in done.stderr  # the grader's reason
+    assert "nothing was graded" in done.stderr and "GUIDE" in done.stderr
+    assert not (tmp_path / "grades-ex01.csv").exists()
+    assert not (tmp_path / "feedback").exists()
+
+
+def test_grade_says_when_submissions_ran_unsandboxed():
+    box = {"used": True, "tool": "bubblewrap 0.8.0"}
+    reports = [dict(_report(Path(f"{n}.ipynb"), 1.0, "ok"), sandbox=box) for n in "ab"]
+    assert grade.sandbox_line(reports) == ("샌드박스 / sandbox: bubblewrap 0.8.0, one per "
+                                           "submission (2 graded)")
+    reports[1]["sandbox"] = {"used": False}
+    assert grade.sandbox_line(reports).startswith("경고 / warning: 1 of 2 graded WITHOUT")
+
+
 @pytest.mark.parametrize(("admin", "role"), [(True, "teacher"), (False, "student")])
 def test_tljh_snippet_adds_exchange_and_roles(monkeypatch, admin, role):
     from traitlets import Any, Dict, Integer
