@@ -4,6 +4,8 @@ One folder of submissions, laid out as nbgrader expects (``submitted/STUDENT/ps1
 is graded in the same run by
 
 * ``nbgrader autograde ps1`` (one process, one kernel per notebook, no sandbox),
+* ``python -m course_lib.grading submitted/ --jobs 1`` pinned to one core with ``taskset``
+  (how grading scales with cores, measured on one machine),
 * ``python -m course_lib.grading submitted/ --jobs 1`` (every kernel in its sandbox),
 * the same with ``--jobs N`` for each N asked for (default: 2 and the number of cores),
 * the same with ``--no-sandbox --jobs 1`` (what the sandbox itself costs).
@@ -94,10 +96,27 @@ def nbgrader_totals(root: Path) -> dict[str, float]:
     return totals
 
 
-def ours(root: Path, tag: str, *args: str) -> tuple[float, dict[str, float]]:
+def busy_seconds() -> float:
+    """CPU-seconds the whole machine has spent busy since boot (``/proc/stat``).
+
+    Its change over a phase, divided by the phase's wall time, is how many cores were busy:
+    the sandboxed kernels run as other users in other namespaces, so the machine's count is
+    the one that sees them all.
+    """
+    fields = [int(x) for x in Path("/proc/stat").read_text().split("\n")[0].split()[1:]]
+    idle = fields[3] + fields[4]  # idle, iowait
+    return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+
+
+def ours(root: Path, tag: str, *args: str, cores: int | None = None
+         ) -> tuple[float, dict[str, float]]:
+    """Time the course grader on the class; ``cores``: pin it (and all it starts) to the
+    first ``cores`` CPUs, so one run shows how grading scales with the cores it has."""
     out = root / f"grades-{tag}.csv"
     cmd = [sys.executable, "-m", "course_lib.grading", str(root / "submitted"), "--csv",
            str(out), "--regrade", "--json", *args]
+    if cores is not None:
+        cmd = ["taskset", "--cpu-list", f"0-{cores - 1}", *cmd]
     start = time.perf_counter()
     proc = subprocess.run(cmd, cwd=root, env=_env(), capture_output=True, text=True,
                           timeout=3600)
@@ -126,21 +145,30 @@ def main() -> None:
         root = make_course(work / "course", args.students)
         count = args.students * len(SETS)
         phases = [("nbgrader autograde (no sandbox)", None)]
+        if shutil.which("taskset") and default_jobs() > 1:  # the same grader on 1 core
+            phases += [("course grader, sandbox, --jobs 1, pinned to 1 core",
+                        ["--jobs", "1", "@1"])]
         phases += [("course grader, sandbox, --jobs 1", ["--jobs", "1"])]
         phases += [(f"course grader, sandbox, --jobs {n}", ["--jobs", str(n)]) for n in jobs]
         phases += [("course grader, --no-sandbox, --jobs 1", ["--jobs", "1", "--no-sandbox"])]
         best: dict[str, float] = {}
+        busy: dict[str, float] = {}  # cores busy (the whole machine) in the fastest round
         totals: dict[str, dict[str, float]] = {}
         for _ in range(args.repeat):
             for label, extra in phases:
+                cpu = busy_seconds()
                 if extra is None:
                     seconds = _nbgrader(root, "autograde", "ps1", "--force", "--create")
                     totals[label] = nbgrader_totals(root)
                 else:
-                    seconds, totals[label] = ours(root, str(len(best)), *extra)
-                best[label] = min(best.get(label, float("inf")), seconds)
+                    cores = [int(x[1:]) for x in extra if x.startswith("@")]
+                    seconds, totals[label] = ours(
+                        root, str(len(best)), *[x for x in extra if not x.startswith("@")],
+                        cores=cores[0] if cores else None)
+                if seconds < best.get(label, float("inf")):
+                    best[label], busy[label] = seconds, (busy_seconds() - cpu) / seconds
         agree = all(t == totals[phases[0][0]] for t in totals.values())
-        table = _table(best, count, phases, agree)
+        table = _table(best, busy, count, phases, agree)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     print(table)
@@ -150,15 +178,19 @@ def main() -> None:
                                f"Command: `{command.strip()}`\n\n{table}\n", encoding="utf-8")
 
 
-def _table(best: dict[str, float], count: int, phases: list, agree: bool) -> str:
+def _table(best: dict[str, float], busy: dict[str, float], count: int, phases: list,
+           agree: bool) -> str:
     nbgrader_s = best[phases[0][0]]
     serial = best["course grader, sandbox, --jobs 1"]
     lines = ["| grader | total (s) | s / notebook | vs nbgrader autograde | "
-             "vs sandboxed --jobs 1 |", "|---|---:|---:|---:|---:|"]
+             "vs sandboxed --jobs 1 | cores busy | CPU-s / notebook |",
+             "|---|---:|---:|---:|---:|---:|---:|"]
     for label, _ in phases:
         seconds = best[label]
         lines.append(f"| {label} | {seconds:.1f} | {seconds / count:.2f} | "
-                     f"{nbgrader_s / seconds:.2f}x faster | {serial / seconds:.2f}x |")
+                     f"{nbgrader_s / seconds:.2f}x faster | {serial / seconds:.2f}x | "
+                     f"{busy[label]:.2f} of {os.cpu_count()} | "
+                     f"{busy[label] * seconds / count:.2f} |")
     import nbgrader
 
     lines += ["", f"{count} notebooks ({count // len(SETS)} students x {len(SETS)} sets: "
