@@ -86,7 +86,7 @@ def test_a_class_is_graded_in_parallel_and_resumes_after_ctrl_c(folder, tmp_path
     assert "interrupted" in log and "run the same command again" in log
     first = _saved(feedback)
     assert 1 <= len(first) < 6 and not out.exists()
-    assert _sandboxes_gone(timeout=15)  # the interrupted workers took their sandboxes along
+    assert _sandboxes_left(timeout=15) == []  # the interrupted workers took theirs along
 
     proc = _cli(folder, out)
     assert proc.wait(timeout=300) == 0
@@ -112,22 +112,24 @@ def test_a_class_is_graded_in_parallel_and_resumes_after_ctrl_c(folder, tmp_path
     _check_feedback_files(folder, feedback)
 
 
-def _sandboxes_gone(timeout: float) -> bool:
-    """No bwrap command or kernel of a sandbox is left (their command lines name the
-    sandbox's kernel folder)."""
+def _sandboxes_left(timeout: float) -> list[str]:
+    """The bwrap processes of sandboxes still alive after ``timeout`` s (their command
+    lines name the sandbox's kernel folder), described for the failure message."""
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+    while True:
         left = []
         for entry in Path("/proc").iterdir():
             try:
                 if entry.name.isdigit() and b'"/tmp/.kernel"' in (entry / "cmdline").read_bytes():
-                    left.append(entry.name)
+                    status = dict(line.split(":\t", 1) for line in
+                                  (entry / "status").read_text().splitlines() if ":\t" in line)
+                    left.append(f"pid {entry.name} ppid {status.get('PPid')} state "
+                                f"{status.get('State')} uid {status.get('Uid', '').split()[:1]}")
             except OSError:
                 pass
-        if not left:
-            return True
+        if not left or time.monotonic() >= deadline:
+            return left
         time.sleep(0.2)
-    return False
 
 
 def _reports(feedback: Path) -> list[dict]:

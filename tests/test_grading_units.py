@@ -305,3 +305,29 @@ def test_visible_checks_give_values_not_formulas(path):
     for cell in nbg.read(path).cells:
         if nbg.is_test(cell):
             assert "reference=" not in cell.source and "lambda" not in cell.source
+
+
+def test_sigterm_while_a_sandbox_starts_waits_until_kill_all_can_reach_it():
+    """A worker told to stop while it starts a sandbox exits only once that sandbox is
+    registered for kill_all (else bwrap, killed mid set-up, leaves a process behind)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import os, signal, sys, time\n"
+        "from course_lib.grading import sandbox\n"
+        "signal.signal(signal.SIGTERM, sandbox.kill_all_and_exit)\n"
+        "sandbox._spawn_started()\n"
+        "os.kill(os.getpid(), signal.SIGTERM)\n"
+        "time.sleep(0.2)\n"
+        "print('still starting', flush=True)\n"
+        "sandbox._spawn_registered()\n"
+        "print('not reached', flush=True)\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=60)
+    assert done.returncode == 128 + 15, done
+    assert done.stdout == "still starting\n"
+    idle = subprocess.run([sys.executable, "-c", code.replace("sandbox._spawn_started()\n", "")
+                           .replace("sandbox._spawn_registered()\n", "")],
+                          capture_output=True, text=True, timeout=60)
+    assert idle.returncode == 128 + 15 and idle.stdout == ""  # no start: it exits at once

@@ -44,7 +44,7 @@ from course_lib.grading.runner import (
     preimport,
     resolve_sandbox,
 )
-from course_lib.grading.sandbox import Sandbox, kill_all
+from course_lib.grading.sandbox import Sandbox, kill_all, kill_all_and_exit
 
 STATE_DIR = ".reports"
 #: a worker that dies (it should not: kernels run in sandboxes) costs its submission
@@ -364,16 +364,10 @@ def _worker_state(options: _Options) -> dict[str, Any]:
 
 def _init_worker(options: _Options) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the main process decides on Ctrl-C
-    signal.signal(signal.SIGTERM, _exit)
+    signal.signal(signal.SIGTERM, kill_all_and_exit)  # every sandbox, then the worker
     _WORKER.update(_worker_state(options))
     # (a pool's worker ends with os._exit: atexit would not run, these finalizers do)
     multiprocessing.util.Finalize(None, kill_all, exitpriority=10)
-
-
-def _exit(signum: int, frame: object) -> None:
-    """SIGTERM from the main process: end every sandbox of this worker, then the worker."""
-    kill_all()
-    os._exit(128 + signum)
 
 
 def _close_next(state: dict[str, Any]) -> None:

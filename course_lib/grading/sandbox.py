@@ -401,6 +401,43 @@ def kill_all() -> None:
 
 atexit.register(kill_all)
 
+# A sandbox between its bwrap's start and its entry in _LIVE: an exit then would leave it
+# out of kill_all, and bwrap, killed by --die-with-parent while it sets up, leaves its
+# first process waiting forever. So an exit asked for meanwhile waits for the entry.
+_spawning = 0
+_exit_asked: int | None = None
+_spawn_lock = threading.RLock()  # re-entrant: the handler may run inside a holder
+
+
+def kill_all_and_exit(signum: int, frame: object = None) -> None:
+    """A SIGTERM handler for a grading process: end every sandbox, then the process.
+
+    Called while a sandbox is being started, it returns at once and the start ends the
+    process as soon as that sandbox is registered (so that kill_all reaches it)."""
+    global _exit_asked
+    with _spawn_lock:
+        if _spawning:
+            _exit_asked = signum
+            return
+    kill_all()
+    os._exit(128 + signum)
+
+
+def _spawn_started() -> None:
+    global _spawning
+    with _spawn_lock:
+        _spawning += 1
+
+
+def _spawn_registered() -> None:
+    global _spawning
+    with _spawn_lock:
+        _spawning -= 1
+        asked = _exit_asked if not _spawning else None
+    if asked is not None:
+        kill_all()
+        os._exit(128 + asked)
+
 # Root with cgroups: the shell joins the sandbox's groups, then becomes bwrap, so that
 # bwrap and everything under it start inside them.
 _JOIN = 'while [ "$1" != -- ]; do echo $$ > "$1" || exit 125; shift; done; shift; exec "$@"'
@@ -425,6 +462,7 @@ class SandboxProcess:
         self._reason: str | None = None
         fds: dict[str, int] = {}
         info_r, info_w = os.pipe()
+        _spawn_started()
         try:
             if sandbox.cgroups is not None:
                 self.cgroups = Cgroups(sandbox.cgroups, sandbox.limits)
@@ -445,15 +483,17 @@ class SandboxProcess:
         except BaseException:
             os.close(info_r)
             self._release()
+            _spawn_registered()
             raise
         finally:
             os.close(info_w)
             for fd in fds.values():
                 os.close(fd)
-        _LIVE.add(self)  # from here on kill_all() ends it, whatever interrupts the grader
         self._info_fd = info_r
+        _LIVE.add(self)  # from here on kill_all() ends it, whatever interrupts the grader
         self._drainer = threading.Thread(target=self._drain, daemon=True)
         self._drainer.start()
+        _spawn_registered()  # (an exit asked for meanwhile happens here, after kill_all)
 
     def _drain(self) -> None:
         """Keep the last 8 KiB of bwrap's and the kernel's stderr (bounded)."""
