@@ -11,15 +11,14 @@ Skipped when ``/usr/bin/chromium`` is missing, unless ``CI=true`` (then it fails
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
 import pytest
+from chromium import CHROMIUM, CHROMIUM_ARGS, require_chromium
 
 ROOT = Path(__file__).resolve().parents[2]
 PRINTED = ROOT / "exam" / "topic_sheets.html"
-CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = ROOT / "test-artifacts" / "print"
 PAGE_CONTENT_MM = 297 - 10 - 9     # A4 height minus the @page margins of build_print.CSS
 
@@ -34,25 +33,15 @@ MEASURE = """() => [...document.querySelectorAll('section.page')].map(s => {
 })"""
 
 
-def _require_chromium() -> None:
-    if CHROMIUM.exists():
-        return
-    reason = f"{CHROMIUM} is missing (apt-get install chromium)"
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"CI=true but {reason}")
-    pytest.skip(reason)
-
-
 @pytest.fixture(scope="module")
 def browser():
-    _require_chromium()
+    require_chromium()
     from playwright.sync_api import sync_playwright
 
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as p:
         chromium = p.chromium.launch(executable_path=str(CHROMIUM), headless=True,
-                                     args=["--no-sandbox", "--disable-gpu",
-                                           "--disable-background-networking"])
+                                     args=CHROMIUM_ARGS)
         try:
             yield chromium
         finally:
