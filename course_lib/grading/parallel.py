@@ -44,7 +44,12 @@ from course_lib.grading.runner import (
     preimport,
     resolve_sandbox,
 )
-from course_lib.grading.sandbox import Sandbox, kill_all, kill_all_and_exit
+from course_lib.grading.sandbox import (
+    Sandbox,
+    kill_all,
+    kill_all_and_exit,
+    sweep_dead_graders,
+)
 
 STATE_DIR = ".reports"
 #: a worker that dies (it should not: kernels run in sandboxes) costs its submission
@@ -352,6 +357,8 @@ def _stop_workers(pool: cf.ProcessPoolExecutor) -> None:
             proc.join(10)
             if proc.is_alive():
                 proc.kill()
+                proc.join(5)
+    sweep_dead_graders()  # what a worker killed outright left (as root: by its cgroups)
 
 
 def _worker_state(options: _Options) -> dict[str, Any]:

@@ -232,6 +232,14 @@ def _sweep(roots: dict[str, str]) -> None:
                         os.rmdir(entry.path)
 
 
+def sweep_dead_graders() -> None:
+    """End the sandboxes of grading processes that died without ending them (a worker
+    killed outright); only where sandboxes have cgroups (root), which is what finds them."""
+    roots = cgroup_roots()
+    if roots:
+        _sweep(roots)
+
+
 def _kill_group(path: str) -> None:
     """SIGKILL every process in one group; each is held by a pidfd and checked to be in
     the group still, so a PID reused meanwhile is never signalled."""
