@@ -48,6 +48,7 @@ PROXY = HERE / "node_modules" / ".bin" / "configurable-http-proxy"
 LOCK = HERE / "package-lock.json"
 COURSE_ID = "gradient-descent"
 MARK = "course-lib classroom test account"  # GECOS field of every account made here
+ABANDONED_AFTER_S = 3600  # a run takes minutes: a marked account idle this long was left
 
 
 # --- set-up --------------------------------------------------------------------------
@@ -233,6 +234,25 @@ def run_as(user: str, cmd: list[str], *, env: dict[str, str] | None = None,
 
 # --- accounts ------------------------------------------------------------------------
 
+def remove_abandoned_accounts() -> list[str]:
+    """Delete the accounts an interrupted earlier run made (marked ``MARK``, named
+    ``gd<hex><role>``) that run no process any more; return their names."""
+    gone = []
+    for entry in pwd.getpwall():
+        if entry.pw_gecos != MARK or not re.fullmatch(r"gd[0-9a-f]{6}\w+", entry.pw_name):
+            continue
+        with contextlib.suppress(OSError):
+            if time.time() - os.stat(entry.pw_dir).st_mtime < ABANDONED_AFTER_S:
+                continue  # perhaps a run in progress that has started nothing yet
+        if pids_of_uids([entry.pw_uid]):
+            continue  # a run in progress (or its last processes): leave it to that run
+        subprocess.run(["userdel", "--remove", entry.pw_name], capture_output=True)
+        if Path(entry.pw_dir).name == entry.pw_name:
+            shutil.rmtree(entry.pw_dir, ignore_errors=True)
+        gone.append(entry.pw_name)
+    return gone
+
+
 class LocalUsers:
     """Unix accounts ``<prefix><role>`` with private homes and random passwords."""
 
@@ -243,6 +263,7 @@ class LocalUsers:
         self.made: list[str] = []
 
     def __enter__(self) -> LocalUsers:
+        remove_abandoned_accounts()
         try:
             for name in self.names:
                 subprocess.run(["useradd", "--create-home", "--shell", "/bin/bash",

@@ -596,3 +596,31 @@ def test_without_the_sandbox_the_same_cell_does_all_the_teacher_may(classroom):
     assert [u for _, u in control["processes"]] == [uid], control["processes"]  # as the teacher
     assert control["processes_after_stop"] == []
 
+
+
+def test_accounts_an_interrupted_run_left_are_removed_and_no_others():
+    """An interrupted run cannot clean up after itself: the next run deletes its marked,
+    idle accounts, and never an account it did not mark, nor one that is recent."""
+    _require()
+    tag = os.urandom(3).hex()
+    old, recent, other = f"gd{tag}old", f"gd{tag}new", f"gd{tag}oth"
+    try:
+        for name, comment in ((old, harness.MARK), (recent, harness.MARK), (other, "someone")):
+            subprocess.run(["useradd", "--create-home", "--comment", comment, name],
+                           check=True, capture_output=True)
+        home = Path(pwd.getpwnam(old).pw_dir)
+        two_hours_ago = time.time() - 7200
+        os.utime(home, (two_hours_ago, two_hours_ago))
+        os.utime(pwd.getpwnam(other).pw_dir, (two_hours_ago, two_hours_ago))
+        gone = harness.remove_abandoned_accounts()
+        assert old in gone and recent not in gone and other not in gone
+        with pytest.raises(KeyError):
+            pwd.getpwnam(old)
+        assert not home.exists()
+        assert pwd.getpwnam(recent) and pwd.getpwnam(other)
+    finally:
+        for name in (old, recent, other):
+            with contextlib.suppress(KeyError):
+                entry = pwd.getpwnam(name)
+                subprocess.run(["userdel", "--remove", name], capture_output=True)
+                shutil.rmtree(entry.pw_dir, ignore_errors=True)
