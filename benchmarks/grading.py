@@ -144,27 +144,26 @@ def main() -> None:
     try:
         root = make_course(work / "course", args.students)
         count = args.students * len(SETS)
-        phases = [("nbgrader autograde (no sandbox)", None)]
+        # (label, the course grader's options or None for nbgrader, cores to pin it to)
+        phases = [("nbgrader autograde (no sandbox)", None, None)]
         if shutil.which("taskset") and default_jobs() > 1:  # the same grader on 1 core
-            phases += [("course grader, sandbox, --jobs 1, pinned to 1 core",
-                        ["--jobs", "1", "@1"])]
-        phases += [("course grader, sandbox, --jobs 1", ["--jobs", "1"])]
-        phases += [(f"course grader, sandbox, --jobs {n}", ["--jobs", str(n)]) for n in jobs]
-        phases += [("course grader, --no-sandbox, --jobs 1", ["--jobs", "1", "--no-sandbox"])]
+            phases += [("course grader, sandbox, --jobs 1, pinned to 1 core", ["--jobs", "1"], 1)]
+        phases += [("course grader, sandbox, --jobs 1", ["--jobs", "1"], None)]
+        phases += [(f"course grader, sandbox, --jobs {n}", ["--jobs", str(n)], None)
+                   for n in jobs]
+        phases += [("course grader, --no-sandbox, --jobs 1", ["--jobs", "1", "--no-sandbox"],
+                    None)]
         best: dict[str, float] = {}
         busy: dict[str, float] = {}  # cores busy (the whole machine) in the fastest round
         totals: dict[str, dict[str, float]] = {}
         for _ in range(args.repeat):
-            for label, extra in phases:
+            for label, extra, cores in phases:
                 cpu = busy_seconds()
                 if extra is None:
                     seconds = _nbgrader(root, "autograde", "ps1", "--force", "--create")
                     totals[label] = nbgrader_totals(root)
                 else:
-                    cores = [int(x[1:]) for x in extra if x.startswith("@")]
-                    seconds, totals[label] = ours(
-                        root, str(len(best)), *[x for x in extra if not x.startswith("@")],
-                        cores=cores[0] if cores else None)
+                    seconds, totals[label] = ours(root, str(len(best)), *extra, cores=cores)
                 if seconds < best.get(label, float("inf")):
                     best[label], busy[label] = seconds, (busy_seconds() - cpu) / seconds
         agree = all(t == totals[phases[0][0]] for t in totals.values())
@@ -185,7 +184,7 @@ def _table(best: dict[str, float], busy: dict[str, float], count: int, phases: l
     lines = ["| grader | total (s) | s / notebook | vs nbgrader autograde | "
              "vs sandboxed --jobs 1 | cores busy | CPU-s / notebook |",
              "|---|---:|---:|---:|---:|---:|---:|"]
-    for label, _ in phases:
+    for label, *_ in phases:
         seconds = best[label]
         lines.append(f"| {label} | {seconds:.1f} | {seconds / count:.2f} | "
                      f"{nbgrader_s / seconds:.2f}x faster | {serial / seconds:.2f}x | "

@@ -246,11 +246,16 @@ def remove_abandoned_accounts() -> list[str]:
                 continue  # perhaps a run in progress that has started nothing yet
         if pids_of_uids([entry.pw_uid]):
             continue  # a run in progress (or its last processes): leave it to that run
-        subprocess.run(["userdel", "--remove", entry.pw_name], capture_output=True)
-        if Path(entry.pw_dir).name == entry.pw_name:
-            shutil.rmtree(entry.pw_dir, ignore_errors=True)
+        _delete_account(entry)
         gone.append(entry.pw_name)
     return gone
+
+
+def _delete_account(entry: pwd.struct_passwd) -> None:
+    """``userdel`` an account made here, and its home if it is the one useradd made."""
+    subprocess.run(["userdel", "--remove", entry.pw_name], capture_output=True)
+    if Path(entry.pw_dir).name == entry.pw_name:  # that home, nothing else
+        shutil.rmtree(entry.pw_dir, ignore_errors=True)
 
 
 class LocalUsers:
@@ -305,9 +310,7 @@ class LocalUsers:
                 entry = pwd.getpwnam(name)
             if entry is None or entry.pw_gecos != MARK:
                 continue  # never delete an account this class did not make
-            subprocess.run(["userdel", "--remove", name], capture_output=True)
-            if Path(entry.pw_dir).name == name:  # the home useradd made, nothing else
-                shutil.rmtree(entry.pw_dir, ignore_errors=True)
+            _delete_account(entry)
         self.made.clear()
 
 
