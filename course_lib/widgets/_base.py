@@ -187,11 +187,6 @@ class FigureView:
         else:
             canvas.restore_region(self._layer)
         return first
-        if self._layer is not None:  # it holds more than we may keep: redraw from scratch
-            self._layer = None
-        self._draw(self._dynamic[:first])  # over the background restored by render()
-        self._layer, self._layer_key = canvas.copy_from_bbox(self.fig.bbox), key
-        return first
 
     def _remember_boxes(self, axes) -> None:
         renderer = self.fig.canvas.get_renderer()
